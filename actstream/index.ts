@@ -1,0 +1,35 @@
+// actstream: activity streams on Sequelize. Knows Sequelize only (no Express, no AdminJS).
+export { setup, type SetupOptions } from './setup.js';
+export { registry, type AnyModel, type Reference } from './registry.js';
+export { NotRegisteredError, InvalidCursorError, ActstreamArgumentError, NotSetUpError } from './errors.js';
+export { Action, Follow, type ActionData } from './models.js';
+export { action, type SendOptions, type SendManyItem } from './actions.js';
+export {
+  follow,
+  unfollow,
+  isFollowing,
+  followers,
+  following,
+  type FollowOptions,
+  type UnfollowOptions,
+  type FlagOption,
+  type FollowingOptions,
+} from './follows.js';
+export {
+  actorStream,
+  targetStream,
+  actionObjectStream,
+  anyStream,
+  modelStream,
+  userStream,
+  DEFAULT_LIMIT,
+  MAX_LIMIT,
+  type StreamOptions,
+  type UserStreamOptions,
+  type StreamPage,
+} from './streams.js';
+export { loadReferences, loadObjects } from './references.js';
+export { labelOf, labelOfReference } from './labels.js';
+export { timesince } from './timesince.js';
+export { withActor, currentActor, withoutTracking } from './context.js';
+export { trackModel, changesOf, type TrackOptions, type FieldChange } from './tracking.js';

@@ -1,0 +1,31 @@
+import type { Sequelize } from 'sequelize';
+import { NotSetUpError } from './errors.js';
+import { Action, Follow, defineModels } from './models.js';
+import type { AnyModel } from './registry.js';
+
+export interface SetupOptions {
+  /** The model whose instances follow things (and act, usually). */
+  userModel: AnyModel;
+}
+
+interface Settings extends SetupOptions {
+  sequelize: Sequelize;
+}
+
+let settings: Settings | undefined;
+
+/**
+ * Defines Action and Follow on `sequelize`. Their tables come from actstream's migration
+ * (actstream/migrations/create-actions-and-follows.cjs) or, in a quick prototype, `await sequelize.sync()`.
+ */
+export function setup(sequelize: Sequelize, options: SetupOptions): { Action: typeof Action; Follow: typeof Follow } {
+  defineModels(sequelize);
+  settings = { sequelize, userModel: options.userModel };
+  return { Action, Follow };
+}
+
+/** What setup was given; throws NotSetUpError before setup. */
+export function currentSettings(): Settings {
+  if (!settings) throw new NotSetUpError();
+  return settings;
+}

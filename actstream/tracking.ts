@@ -1,0 +1,106 @@
+import type { CreateOptions, DestroyOptions, InstanceUpdateOptions, Model } from 'sequelize';
+import { action } from './actions.js';
+import { currentActor, isTracking } from './context.js';
+import { referenceOf, registeredModel, type AnyModel } from './registry.js';
+
+export interface TrackOptions {
+  /** Verb sent after a create, e.g. 'created'; omitted: creates are not recorded. */
+  create?: string;
+  /** Verb sent after an update that changed something, e.g. 'updated'. */
+  update?: string;
+  /** Verb sent after a destroy, e.g. 'deleted'. */
+  destroy?: string;
+  /** Who acts when no ambient actor is set (withActor); default: the instance itself. */
+  actor?: (instance: Model) => Model | null | undefined | Promise<Model | null | undefined>;
+  /** Fields never written to an action's data (password hashes, tokens). */
+  exclude?: string[];
+}
+
+/** One changed field, as an update records it in `data.changes`. */
+export interface FieldChange {
+  old: unknown;
+  new: unknown;
+}
+
+const HOOK = 'actstream:track';
+const BOOKKEEPING = new Set(['createdAt', 'updatedAt']);
+
+function sameObject(a: Model, b: Model): boolean {
+  const x = referenceOf(a);
+  const y = referenceOf(b);
+  return x.type === y.type && x.id === y.id;
+}
+
+/** The changed fields with old and new values; excluded fields are named in `redacted`, never valued. */
+export function changesOf(instance: Model, exclude: ReadonlySet<string>): { changes: Record<string, FieldChange>; redacted: string[] } {
+  const changed = instance.changed();
+  const changes: Record<string, FieldChange> = {};
+  const redacted: string[] = [];
+  for (const field of changed === false ? [] : changed) {
+    if (BOOKKEEPING.has(field)) continue;
+    if (exclude.has(field)) {
+      redacted.push(field);
+      continue;
+    }
+    const before: unknown = instance.previous(field);
+    const after: unknown = instance.get(field);
+    if (JSON.stringify(before) === JSON.stringify(after)) continue;
+    changes[field] = { old: before ?? null, new: after ?? null };
+  }
+  return { changes, redacted };
+}
+
+/**
+ * Sequelize hooks that record creates, updates and destroys of `model` as actions, written in the
+ * save's own transaction. Returns a function that removes the hooks.
+ */
+export function trackModel(model: AnyModel, options: TrackOptions): () => void {
+  registeredModel(model);
+  const exclude = new Set(options.exclude ?? []);
+
+  async function record(
+    instance: Model,
+    verb: string,
+    hookOptions: CreateOptions | InstanceUpdateOptions | DestroyOptions,
+    data: Record<string, unknown> | null,
+  ): Promise<void> {
+    const actor = currentActor() ?? (await options.actor?.(instance)) ?? instance;
+    await action.send(actor, {
+      verb,
+      // The seed's post_save case: an object acting on itself has no action object.
+      actionObject: sameObject(actor, instance) ? null : instance,
+      data,
+      transaction: hookOptions.transaction ?? null,
+    });
+  }
+
+  untrack(model);
+  if (options.create) {
+    const verb = options.create;
+    model.addHook('afterCreate', HOOK, async (instance: Model, hookOptions: CreateOptions) => {
+      if (isTracking()) await record(instance, verb, hookOptions, null);
+    });
+  }
+  if (options.update) {
+    const verb = options.update;
+    model.addHook('afterUpdate', HOOK, async (instance: Model, hookOptions: InstanceUpdateOptions) => {
+      if (!isTracking()) return;
+      const { changes, redacted } = changesOf(instance, exclude);
+      if (Object.keys(changes).length === 0 && redacted.length === 0) return;
+      await record(instance, verb, hookOptions, redacted.length ? { changes, redacted } : { changes });
+    });
+  }
+  if (options.destroy) {
+    const verb = options.destroy;
+    model.addHook('afterDestroy', HOOK, async (instance: Model, hookOptions: DestroyOptions) => {
+      if (isTracking()) await record(instance, verb, hookOptions, null);
+    });
+  }
+  return () => untrack(model);
+}
+
+function untrack(model: AnyModel): void {
+  model.removeHook('afterCreate', HOOK);
+  model.removeHook('afterUpdate', HOOK);
+  model.removeHook('afterDestroy', HOOK);
+}

@@ -1,0 +1,42 @@
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import type { QueryInterface, Sequelize } from 'sequelize';
+import { DataTypes } from 'sequelize';
+import { SequelizeStorage, Umzug } from 'umzug';
+
+const require = createRequire(import.meta.url);
+const MIGRATIONS_GLOB = fileURLToPath(new URL('../migrations/*.cjs', import.meta.url));
+
+interface CliMigration {
+  up(queryInterface: QueryInterface, types: typeof DataTypes): Promise<void>;
+  down(queryInterface: QueryInterface, types: typeof DataTypes): Promise<void>;
+}
+
+/**
+ * Umzug over the same .cjs files sequelize-cli runs, sharing its SequelizeMeta table, so
+ * `npx sequelize-cli db:migrate` and the app agree on what has run.
+ */
+export function migrator(sequelize: Sequelize): Umzug<QueryInterface> {
+  return new Umzug({
+    migrations: {
+      glob: MIGRATIONS_GLOB,
+      resolve: ({ name, path, context }) => {
+        const migration = require(path!) as CliMigration;
+        return {
+          name,
+          up: () => migration.up(context, DataTypes),
+          down: () => migration.down(context, DataTypes),
+        };
+      },
+    },
+    context: sequelize.getQueryInterface(),
+    storage: new SequelizeStorage({ sequelize, modelName: 'SequelizeMeta', columnName: 'name' }),
+    logger: undefined,
+  });
+}
+
+/** Runs every pending migration; returns the names it ran. */
+export async function migrate(sequelize: Sequelize): Promise<string[]> {
+  const ran = await migrator(sequelize).up();
+  return ran.map((m) => m.name);
+}

@@ -1,0 +1,40 @@
+import type { Sequelize } from 'sequelize';
+import { registry, setup, trackModel } from '../actstream/index.js';
+import { Band } from './band.js';
+import { Comment } from './comment.js';
+import { Concert } from './concert.js';
+import { Group } from './group.js';
+import { Location } from './location.js';
+import { User } from './user.js';
+
+export { Band, Comment, Concert, Group, Location, User };
+export { hashPassword, verifyPassword } from './password.js';
+
+/** The app's models, in the order AdminJS lists them. */
+export const appModels = [User, Group, Comment, Band, Location, Concert] as const;
+
+/** Defines the app's models and their associations on `sequelize`, sets up actstream and registers them. */
+export function initModels(sequelize: Sequelize): void {
+  for (const model of appModels) model.initModel(sequelize);
+
+  Comment.belongsTo(User, { as: 'author', foreignKey: 'authorId' });
+  Comment.belongsTo(Group, { as: 'group', foreignKey: 'groupId' });
+  Group.hasMany(Comment, { as: 'comments', foreignKey: 'groupId' });
+  Concert.belongsTo(Band, { as: 'band', foreignKey: 'bandId' });
+  Concert.belongsTo(Location, { as: 'location', foreignKey: 'locationId' });
+  Band.hasMany(Concert, { as: 'concerts', foreignKey: 'bandId' });
+  Location.hasMany(Concert, { as: 'concerts', foreignKey: 'locationId' });
+
+  setup(sequelize, { userModel: User });
+  registry.register(...appModels);
+}
+
+/**
+ * Records creates, updates and deletes of every app model from ordinary code paths. The actor is
+ * whoever `withActor` names (the admin, an API user), else the record itself.
+ */
+export function trackAppModels(): void {
+  for (const model of appModels) {
+    trackModel(model, { create: 'created', update: 'updated', destroy: 'deleted', exclude: ['passwordHash'] });
+  }
+}

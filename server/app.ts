@@ -1,0 +1,29 @@
+import express, { type Express } from 'express';
+import type { Sequelize } from 'sequelize';
+import type { ServerConfig } from './config.js';
+
+export interface AppOptions {
+  sequelize: Sequelize;
+  config: ServerConfig;
+}
+
+/** The Express app: the admin at /admin, the API at /api, feeds and pages. Tests build it on any database. */
+export async function createApp({ sequelize, config }: AppOptions): Promise<Express> {
+  const app = express();
+  app.disable('x-powered-by');
+  if (config.production) app.set('trust proxy', 1);
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    try {
+      await sequelize.authenticate();
+      res.json({ status: 'ready' });
+    } catch {
+      res.status(503).set('Retry-After', '5').json({ status: 'unavailable', error: 'database unreachable' });
+    }
+  });
+
+  return app;
+}

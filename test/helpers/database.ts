@@ -1,0 +1,37 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Sequelize } from 'sequelize';
+import { connect } from '../../db/connect.js';
+import { migrate } from '../../db/migrate.js';
+import { initModels } from '../../models/index.js';
+
+let opened: Promise<Sequelize> | undefined;
+
+/** The database the suite runs on: DATABASE_URL (CI's PostgreSQL / MariaDB), else a fresh SQLite file. */
+export function testDatabaseUrl(): string {
+  return process.env.DATABASE_URL ?? `sqlite:${join(mkdtempSync(join(tmpdir(), 'actstream-test-')), 'test.sqlite')}`;
+}
+
+/** One migrated database with the app's models for the whole run. */
+export function database(): Promise<Sequelize> {
+  opened ??= (async () => {
+    const sequelize = await connect(testDatabaseUrl());
+    await migrate(sequelize);
+    initModels(sequelize);
+    return sequelize;
+  })();
+  return opened;
+}
+
+// Children before parents, so foreign keys never object.
+const TABLES = ['actstream_actions', 'actstream_follows', 'concerts', 'comments', 'locations', 'bands', 'groups', 'users'];
+
+/** Empties every table the suite writes to (extra: test-only tables). */
+export async function resetDatabase(extra: string[] = []): Promise<void> {
+  const sequelize = await database();
+  const qi = sequelize.getQueryInterface();
+  for (const table of [...extra, ...TABLES]) {
+    await sequelize.query(`DELETE FROM ${qi.quoteIdentifier(table)}`);
+  }
+}
