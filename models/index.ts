@@ -31,10 +31,12 @@ export function initModels(sequelize: Sequelize): void {
 
 /**
  * Records creates, updates and deletes of every app model from ordinary code paths. The actor is
- * whoever `withActor` names (the admin, an API user), else the record itself.
+ * whoever `withActor` names (the admin, an API user), else the record itself. Returns a function that
+ * stops the tracking (tests that turn it on turn it off again).
  */
-export function trackAppModels(): void {
-  for (const model of appModels) {
-    trackModel(model, { create: 'created', update: 'updated', destroy: 'deleted', exclude: ['passwordHash'] });
-  }
+export function trackAppModels(): () => void {
+  const untrack = appModels.map((model) =>
+    trackModel(model, { create: 'created', update: 'updated', destroy: 'deleted', exclude: ['passwordHash'] }),
+  );
+  return () => untrack.forEach((stop) => stop());
 }

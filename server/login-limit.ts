@@ -1,0 +1,25 @@
+import type { Request, Response } from 'express';
+import { rateLimit, type RateLimitRequestHandler } from 'express-rate-limit';
+
+export interface LoginLimitOptions {
+  /** Which responses count as a successful login (those are not counted). */
+  succeeded: (req: Request, res: Response) => boolean;
+  /** Failed attempts allowed per address and window (default 10). */
+  limit?: number;
+  windowMs?: number;
+}
+
+/** Limits repeated failed logins from one address; a success does not count against it. */
+export function loginLimit({ succeeded, limit = 10, windowMs = 15 * 60 * 1000 }: LoginLimitOptions): RateLimitRequestHandler {
+  return rateLimit({
+    windowMs,
+    limit,
+    skipSuccessfulRequests: true,
+    requestWasSuccessful: succeeded,
+    standardHeaders: 'draft-7',
+    legacyHeaders: false,
+    handler: (_req, res) => {
+      res.status(429).type('text/plain').send('Too many failed logins from this address; try again later.');
+    },
+  });
+}
