@@ -1,5 +1,6 @@
 import type { Sequelize } from 'sequelize';
 import { registry, setup, trackModel } from '../actstream/index.js';
+import { ApiToken } from './api-token.js';
 import { Band } from './band.js';
 import { Comment } from './comment.js';
 import { Concert } from './concert.js';
@@ -7,7 +8,7 @@ import { Group } from './group.js';
 import { Location } from './location.js';
 import { User } from './user.js';
 
-export { Band, Comment, Concert, Group, Location, User };
+export { ApiToken, Band, Comment, Concert, Group, Location, User };
 export { hashPassword, verifyPassword } from './password.js';
 
 /** The app's models, in the order AdminJS lists them. */
@@ -16,6 +17,8 @@ export const appModels = [User, Group, Comment, Band, Location, Concert] as cons
 /** Defines the app's models and their associations on `sequelize`, sets up actstream and registers them. */
 export function initModels(sequelize: Sequelize): void {
   for (const model of appModels) model.initModel(sequelize);
+  // API tokens are not registered with actstream: creating one is no activity.
+  ApiToken.initModel(sequelize);
 
   Comment.belongsTo(User, { as: 'author', foreignKey: 'authorId' });
   Comment.belongsTo(Group, { as: 'group', foreignKey: 'groupId' });
