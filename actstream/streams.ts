@@ -130,25 +130,25 @@ async function page(branches: Where[], options: StreamOptions): Promise<StreamPa
 }
 
 /** Actions where `obj` is the actor. */
-export function actorStream(obj: Model, options: StreamOptions = {}): Promise<StreamPage> {
+export async function actorStream(obj: Model, options: StreamOptions = {}): Promise<StreamPage> {
   const { type, id } = referenceOf(obj);
   return page([publicOnly({ actorType: type, actorId: id })], options);
 }
 
 /** Actions where `obj` is the target. */
-export function targetStream(obj: Model, options: StreamOptions = {}): Promise<StreamPage> {
+export async function targetStream(obj: Model, options: StreamOptions = {}): Promise<StreamPage> {
   const { type, id } = referenceOf(obj);
   return page([publicOnly({ targetType: type, targetId: id })], options);
 }
 
 /** Actions where `obj` is the action object. */
-export function actionObjectStream(obj: Model, options: StreamOptions = {}): Promise<StreamPage> {
+export async function actionObjectStream(obj: Model, options: StreamOptions = {}): Promise<StreamPage> {
   const { type, id } = referenceOf(obj);
   return page([publicOnly({ actionObjectType: type, actionObjectId: id })], options);
 }
 
 /** Actions where `obj` plays any role. */
-export function anyStream(obj: Model, options: StreamOptions = {}): Promise<StreamPage> {
+export async function anyStream(obj: Model, options: StreamOptions = {}): Promise<StreamPage> {
   const { type, id } = referenceOf(obj);
   return page(
     [
@@ -161,7 +161,7 @@ export function anyStream(obj: Model, options: StreamOptions = {}): Promise<Stre
 }
 
 /** Actions where any instance of the model plays any role. */
-export function modelStream(modelOrInstance: AnyModel | Model, options: StreamOptions = {}): Promise<StreamPage> {
+export async function modelStream(modelOrInstance: AnyModel | Model, options: StreamOptions = {}): Promise<StreamPage> {
   const type = registeredModel(modelOrInstance).name;
   return page(
     [publicOnly({ actorType: type }), publicOnly({ targetType: type }), publicOnly({ actionObjectType: type })],
