@@ -31,5 +31,5 @@ export {
 export { loadReferences, loadObjects } from './references.js';
 export { labelOf, labelOfReference } from './labels.js';
 export { timesince } from './timesince.js';
-export { withActor, currentActor, withoutTracking } from './context.js';
+export { withActor, currentActor, withoutTracking, whenTrackingFails, type TrackingFailureHandler } from './context.js';
 export { trackModel, changesOf, type TrackOptions, type FieldChange } from './tracking.js';

@@ -1,6 +1,6 @@
 import type { CreateOptions, DestroyOptions, InstanceUpdateOptions, Model } from 'sequelize';
 import { action } from './actions.js';
-import { currentActor, isTracking } from './context.js';
+import { currentActor, isTracking, reportTrackingFailure } from './context.js';
 import { referenceOf, registeredModel, type AnyModel } from './registry.js';
 
 export interface TrackOptions {
@@ -64,14 +64,18 @@ export function trackModel(model: AnyModel, options: TrackOptions): () => void {
     hookOptions: CreateOptions | InstanceUpdateOptions | DestroyOptions,
     data: Record<string, unknown> | null,
   ): Promise<void> {
-    const actor = currentActor() ?? (await options.actor?.(instance)) ?? instance;
-    await action.send(actor, {
-      verb,
-      // The seed's post_save case: an object acting on itself has no action object.
-      actionObject: sameObject(actor, instance) ? null : instance,
-      data,
-      transaction: hookOptions.transaction ?? null,
-    });
+    try {
+      const actor = currentActor() ?? (await options.actor?.(instance)) ?? instance;
+      await action.send(actor, {
+        verb,
+        // The seed's post_save case: an object acting on itself has no action object.
+        actionObject: sameObject(actor, instance) ? null : instance,
+        data,
+        transaction: hookOptions.transaction ?? null,
+      });
+    } catch (error) {
+      if (!reportTrackingFailure(error, instance, verb)) throw error;
+    }
   }
 
   untrack(model);
