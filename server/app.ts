@@ -1,5 +1,6 @@
 import express, { type Express } from 'express';
 import type { Sequelize } from 'sequelize';
+import { mountStreamsHttp } from './api/mount.js';
 import type { ServerConfig } from './config.js';
 
 export interface AppOptions {
@@ -24,6 +25,9 @@ export async function createApp({ sequelize, config }: AppOptions): Promise<Expr
       res.status(503).set('Retry-After', '5').json({ status: 'unavailable', error: 'database unreachable' });
     }
   });
+
+  // JSON API, feeds and pages
+  mountStreamsHttp(app, { sequelize, config });
 
   return app;
 }

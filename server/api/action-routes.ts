@@ -1,0 +1,62 @@
+import { Router } from 'express';
+import { Action, action as actions, loadReferences } from '../../actstream/index.js';
+import { requireUser, optionalUser } from '../auth/current-user.js';
+import { AS2_TYPE, as2Activity, as2Document } from './activity-streams.js';
+import { forbidden, notFound } from './errors.js';
+import { handler } from './handler.js';
+import { findObject } from './objects.js';
+import { actionJson } from './present.js';
+import { ActionIdParams, SendActionBody } from './schemas.js';
+import { wantsAs2 } from './stream-routes.js';
+import { baseUrl, paths } from './urls.js';
+
+/** GET /actions/:id (public, or your own) and POST /actions (you as the actor, nobody else). */
+export function actionRoutes(): Router {
+  const router = Router();
+
+  router.get(
+    '/actions/:id',
+    handler(async (req, res) => {
+      const { id } = ActionIdParams.parse(req.params);
+      const found = await Action.findByPk(Number(id));
+      const me = optionalUser(req);
+      const mine = found !== null && me !== undefined && found.actorType === 'User' && found.actorId === String(me.id);
+      // A private action is missing to everyone but its actor: a 403 would say it exists.
+      if (!found || !(found.public || mine)) throw notFound(`Action ${id}`);
+      await loadReferences([found]);
+      const base = baseUrl(req);
+      res.vary('Accept');
+      if (wantsAs2(req)) {
+        res.type(AS2_TYPE).send(JSON.stringify(as2Document(as2Activity(base, found, base + paths.actionApi(found.id)))));
+      } else {
+        res.json(actionJson(base, found));
+      }
+    }),
+  );
+
+  router.post(
+    '/actions',
+    handler(async (req, res) => {
+      const me = requireUser(req);
+      const body = SendActionBody.parse(req.body);
+      if (body.actor && !(body.actor.type === 'User' && body.actor.id === String(me.id))) {
+        throw forbidden('You can only send actions as yourself');
+      }
+      const [actionObject, target] = await Promise.all([
+        body.actionObject ? findObject(body.actionObject.type, body.actionObject.id) : null,
+        body.target ? findObject(body.target.type, body.target.id) : null,
+      ]);
+      const sent = await actions.send(me, {
+        verb: body.verb,
+        actionObject,
+        target,
+        description: body.description ?? null,
+        public: body.public ?? true,
+        data: body.data ?? null,
+      });
+      const base = baseUrl(req);
+      res.status(201).location(paths.actionApi(sent.id)).json(actionJson(base, sent));
+    }),
+  );
+  return router;
+}

@@ -1,0 +1,197 @@
+import { z } from 'zod';
+import {
+  ActionJson,
+  As2Json,
+  CreateTokenBody,
+  ErrorJson,
+  FlagQuery,
+  FollowBody,
+  FollowersJson,
+  FollowingJson,
+  FollowJson,
+  LoginBody,
+  NewTokenJson,
+  SendActionBody,
+  SessionJson,
+  StreamPageJson,
+  StreamQuery,
+  TokenListJson,
+  UnfollowBody,
+  UnfollowJson,
+  UserStreamQuery,
+} from './schemas.js';
+
+type Json = Record<string, unknown>;
+
+const COMPONENTS = '#/components/schemas/';
+
+/** A schema as JSON Schema 2020-12 (OpenAPI 3.1's dialect), its named parts moved to components. */
+function jsonSchema(schema: z.ZodType, io: 'input' | 'output', components: Json): Json {
+  const converted = z.toJSONSchema(schema, { io, unrepresentable: 'any', reused: 'ref' }) as Json;
+  const defs = (converted.$defs ?? {}) as Json;
+  delete converted.$defs;
+  delete converted.$schema;
+  const rewrite = (value: Json) => JSON.parse(JSON.stringify(value).replaceAll('"#/$defs/', `"${COMPONENTS}`)) as Json;
+  for (const [name, def] of Object.entries(defs)) components[name] = rewrite(def as Json);
+  const id = schema.meta()?.id;
+  if (typeof id === 'string') {
+    components[id] = rewrite(converted);
+    return { $ref: COMPONENTS + id };
+  }
+  return rewrite(converted);
+}
+
+function queryParameters(schema: z.ZodObject, components: Json): Json[] {
+  const converted = jsonSchema(schema, 'input', components) as { properties?: Json };
+  return Object.entries(converted.properties ?? {}).map(([name, property]) => ({
+    name,
+    in: 'query',
+    required: false,
+    schema: property,
+    ...(typeof (property as Json).description === 'string' ? { description: (property as Json).description } : {}),
+  }));
+}
+
+function pathParameter(name: string, description: string): Json {
+  return { name, in: 'path', required: true, schema: { type: 'string' }, description };
+}
+
+const json = (schema: Json) => ({ 'application/json': { schema } });
+
+let cached: Json | undefined;
+
+/** The OpenAPI 3.1 document of the JSON API, generated from the schemas the routes validate with. */
+export function openApiDocument(): Json {
+  if (cached) return cached;
+  const components: Json = {};
+  const error = jsonSchema(ErrorJson, 'output', components);
+  const page = jsonSchema(StreamPageJson, 'output', components);
+  const as2 = jsonSchema(As2Json, 'output', components);
+  const errors = (...statuses: number[]) =>
+    Object.fromEntries(statuses.map((status) => [String(status), { description: 'Error', content: json(error) }]));
+  const streamResponses = {
+    '200': {
+      description: 'A page of actions, newest first; Activity Streams 2.0 with Accept: application/activity+json',
+      content: { ...json(page), 'application/activity+json': { schema: as2 } },
+    },
+    ...errors(400, 404),
+  };
+  const streamQuery = queryParameters(StreamQuery, components);
+  const typeParam = pathParameter('type', 'A registered model name, e.g. User');
+  const idParam = pathParameter('id', "The object's primary key");
+  const body = (schema: z.ZodType) => ({ required: true, content: json(jsonSchema(schema, 'input', components)) });
+  const ok = (description: string, schema: z.ZodType) => ({ description, content: json(jsonSchema(schema, 'output', components)) });
+  const auth = [{ bearer: [] }, { session: [] }];
+
+  const objectStream = (kind: string) => ({
+    get: {
+      summary: `Public actions where the object is ${kind === 'any' ? 'in any role' : `the ${kind}`}`,
+      parameters: [typeParam, idParam, ...streamQuery],
+      responses: streamResponses,
+    },
+  });
+
+  cached = {
+    openapi: '3.1.0',
+    info: { title: 'Actstream API', version: '1.0.0', description: 'Activity streams over HTTP.' },
+    paths: {
+      '/api/streams/actor/{type}/{id}': objectStream('actor'),
+      '/api/streams/target/{type}/{id}': objectStream('target'),
+      '/api/streams/action-object/{type}/{id}': objectStream('action object'),
+      '/api/streams/any/{type}/{id}': objectStream('any'),
+      '/api/streams/model/{type}': {
+        get: { summary: 'Public actions on any object of a model', parameters: [typeParam, ...streamQuery], responses: streamResponses },
+      },
+      '/api/streams/user': {
+        get: {
+          summary: "The logged-in user's feed (with withUserActivity, their own private actions too)",
+          security: auth,
+          parameters: queryParameters(UserStreamQuery, components),
+          responses: { ...streamResponses, ...errors(401) },
+        },
+      },
+      '/api/actions/{id}': {
+        get: {
+          summary: 'One action (public, or your own)',
+          parameters: [pathParameter('id', 'Action id')],
+          responses: {
+            '200': { description: 'The action', content: { ...json(jsonSchema(ActionJson, 'output', components)), 'application/activity+json': { schema: as2 } } },
+            ...errors(400, 404),
+          },
+        },
+      },
+      '/api/actions': {
+        post: {
+          summary: 'Send an action as yourself',
+          security: auth,
+          requestBody: body(SendActionBody),
+          responses: { '201': ok('The new action', ActionJson), ...errors(400, 401, 403, 404, 413, 415) },
+        },
+      },
+      '/api/follows': {
+        post: {
+          summary: 'Follow an object as yourself',
+          security: auth,
+          requestBody: body(FollowBody),
+          responses: { '201': ok('Now following', FollowJson), '200': ok('Already following', FollowJson), ...errors(400, 401, 403, 404) },
+        },
+        delete: {
+          summary: 'Stop following an object',
+          security: auth,
+          requestBody: body(UnfollowBody),
+          responses: { '200': ok('How many follows went', UnfollowJson), ...errors(400, 401, 403, 404) },
+        },
+      },
+      '/api/followers/{type}/{id}': {
+        get: {
+          summary: "An object's followers",
+          security: auth,
+          parameters: [typeParam, idParam, ...queryParameters(FlagQuery, components)],
+          responses: { '200': ok('Followers', FollowersJson), ...errors(400, 401, 404) },
+        },
+      },
+      '/api/following/{userId}': {
+        get: {
+          summary: 'What a user follows',
+          security: auth,
+          parameters: [pathParameter('userId', 'User id'), ...queryParameters(FlagQuery, components)],
+          responses: { '200': ok('Followed objects', FollowingJson), ...errors(400, 401, 404) },
+        },
+      },
+      '/api/session': {
+        post: {
+          summary: 'Log in (any user); sets the session cookie',
+          requestBody: body(LoginBody),
+          responses: { '200': ok('Logged in', SessionJson), ...errors(400, 401, 429) },
+        },
+        get: { summary: 'The session and its CSRF token', responses: { '200': ok('Logged in', SessionJson), ...errors(401) } },
+        delete: { summary: 'Log out', security: auth, responses: { '204': { description: 'Logged out' }, ...errors(401, 403) } },
+      },
+      '/api/tokens': {
+        get: { summary: 'Your tokens (never the secrets)', security: auth, responses: { '200': ok('Tokens', TokenListJson), ...errors(401) } },
+        post: {
+          summary: 'Create a bearer (api) or feed token; the token is shown once',
+          security: auth,
+          requestBody: body(CreateTokenBody),
+          responses: { '201': ok('The new token', NewTokenJson), ...errors(400, 401, 403) },
+        },
+      },
+      '/api/tokens/{id}': {
+        delete: {
+          summary: 'Revoke one of your tokens',
+          security: auth,
+          parameters: [pathParameter('id', 'Token id')],
+          responses: { '204': { description: 'Revoked' }, ...errors(400, 401, 403, 404) },
+        },
+      },
+    },
+    components: {
+      schemas: components,
+      securitySchemes: {
+        bearer: { type: 'http', scheme: 'bearer' },
+        session: { type: 'apiKey', in: 'cookie', name: 'actstream.sid', description: 'State changes also need X-CSRF-Token' },
+      },
+    },
+  };
+  return cached;
+}

@@ -1,0 +1,57 @@
+import type { Model } from 'sequelize';
+import { labelOf, labelOfReference, type Action } from '../../actstream/index.js';
+import type { ActionJsonType, ObjectRefType } from './schemas.js';
+import { paths } from './urls.js';
+
+type Role = 'actor' | 'target' | 'actionObject';
+
+/** A reference as the API shows it: never the object's own fields (no emails, no hashes), only its label. */
+export function refOf(base: string, type: string, id: string, object: Model | null | undefined): ObjectRefType {
+  const ref: ObjectRefType = {
+    type,
+    id,
+    label: object ? labelOf(object) : labelOfReference(type, id),
+    url: base + paths.objectPage(type, id),
+  };
+  if (!object) ref.deleted = true;
+  return ref;
+}
+
+export function refOfInstance(base: string, object: Model): ObjectRefType {
+  const model = object.constructor as typeof Model;
+  return refOf(base, model.name, String(object.get(model.primaryKeyAttribute)), object);
+}
+
+/** The action's reference in `role`, or null when the action has none there. */
+export function roleRef(base: string, action: Action, role: Role): ObjectRefType | null {
+  const type = action[`${role}Type`];
+  const id = action[`${role}Id`];
+  if (type === null || id === null) return null;
+  return refOf(base, type, id, action[role]);
+}
+
+/** "<actor> <verb> [<object>] [on <target>]": the sentence without its time, for titles. */
+export function headline(action: Action): string {
+  const words = [action.actorLabel, action.verb];
+  const actionObject = action.actionObjectLabel;
+  const target = action.targetLabel;
+  if (actionObject !== null) words.push(actionObject);
+  if (target !== null) words.push(actionObject !== null ? `on ${target}` : target);
+  return words.join(' ');
+}
+
+export function actionJson(base: string, action: Action, now = new Date()): ActionJsonType {
+  return {
+    id: action.id,
+    verb: action.verb,
+    timestamp: action.timestamp.toISOString(),
+    description: action.description,
+    data: action.data,
+    public: action.public,
+    sentence: action.toString(now),
+    actor: roleRef(base, action, 'actor')!,
+    actionObject: roleRef(base, action, 'actionObject'),
+    target: roleRef(base, action, 'target'),
+    url: base + paths.actionPage(action.id),
+  };
+}

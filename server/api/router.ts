@@ -1,0 +1,39 @@
+import express, { Router, type RequestHandler } from 'express';
+import { identify } from '../auth/current-user.js';
+import { sessionRoutes } from '../auth/session-routes.js';
+import { tokenRoutes } from '../auth/token-routes.js';
+import { actionRoutes } from './action-routes.js';
+import { HttpError, jsonErrorHandler, jsonNotFound } from './errors.js';
+import { followRoutes } from './follow-routes.js';
+import { openApiDocument } from './openapi.js';
+import { streamRoutes } from './stream-routes.js';
+
+/** Bodies are small JSON documents; anything bigger is refused with a 413. */
+export const BODY_LIMIT = '64kb';
+
+/** Refuses bodies that are not JSON, so a cross-site HTML form can never post to the API. */
+const jsonBodiesOnly: RequestHandler = (req, _res, next) => {
+  const hasBody = Number(req.get('content-length') ?? 0) > 0 || req.get('transfer-encoding') !== undefined;
+  if (hasBody && !req.is('application/json')) {
+    return next(new HttpError(415, 'unsupported_media_type', 'Send the body as application/json'));
+  }
+  next();
+};
+
+/** The JSON API, mounted at /api. `session` is the session middleware shared with the pages. */
+export function apiRouter(session: RequestHandler): Router {
+  const router = Router();
+  router.use((_req, res, next) => {
+    res.set('Cache-Control', 'no-store');
+    next();
+  });
+  router.get('/openapi.json', (_req, res) => {
+    res.json(openApiDocument());
+  });
+  router.use(jsonBodiesOnly, express.json({ limit: BODY_LIMIT, strict: true }));
+  router.use(session, identify);
+  router.use(sessionRoutes(), tokenRoutes(), streamRoutes(), actionRoutes(), followRoutes());
+  router.use(jsonNotFound);
+  router.use(jsonErrorHandler);
+  return router;
+}

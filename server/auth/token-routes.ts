@@ -1,0 +1,53 @@
+import { Router } from 'express';
+import type { ApiToken } from '../../models/index.js';
+import { handler } from '../api/handler.js';
+import { notFound } from '../api/errors.js';
+import { CreateTokenBody, TokenIdParams } from '../api/schemas.js';
+import { baseUrl } from '../api/urls.js';
+import { requireUser } from './current-user.js';
+import { createToken, revokeToken, tokensOf } from './tokens.js';
+
+function tokenJson(record: ApiToken) {
+  return {
+    id: record.id,
+    name: record.name,
+    scope: record.scope,
+    createdAt: record.createdAt.toISOString(),
+    lastUsedAt: record.lastUsedAt ? record.lastUsedAt.toISOString() : null,
+  };
+}
+
+/** GET/POST /tokens and DELETE /tokens/:id: a user's own bearer and feed tokens. */
+export function tokenRoutes(): Router {
+  const router = Router();
+  router.get(
+    '/tokens',
+    handler(async (req, res) => {
+      const user = requireUser(req);
+      res.json({ tokens: (await tokensOf(user)).map(tokenJson) });
+    }),
+  );
+  router.post(
+    '/tokens',
+    handler(async (req, res) => {
+      const user = requireUser(req);
+      const { name, scope = 'api' } = CreateTokenBody.parse(req.body);
+      const { record, token } = await createToken(user, name, scope);
+      const base = baseUrl(req);
+      const feedUrls =
+        scope === 'feed' ? { atom: `${base}/feeds/user/${token}.atom`, rss: `${base}/feeds/user/${token}.rss` } : undefined;
+      res.status(201).json({ ...tokenJson(record), token, ...(feedUrls ? { feedUrls } : {}) });
+    }),
+  );
+  router.delete(
+    '/tokens/:id',
+    handler(async (req, res) => {
+      const user = requireUser(req);
+      const { id } = TokenIdParams.parse(req.params);
+      // Someone else's token reads as missing: no hint that it exists.
+      if (!(await revokeToken(user, Number(id)))) throw notFound(`Token ${id}`);
+      res.status(204).end();
+    }),
+  );
+  return router;
+}

@@ -1,0 +1,36 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { ApiToken, User } from '../../models/index.js';
+import type { TokenScope } from '../../models/api-token.js';
+
+const PREFIX = { api: 'ast_', feed: 'asf_' } as const;
+
+function hashOf(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+/** Makes a new random token for `user`; the token itself is returned once and never stored. */
+export async function createToken(user: User, name: string, scope: TokenScope): Promise<{ record: ApiToken; token: string }> {
+  // 32 random bytes: a fast hash is enough, nobody can guess such a token offline.
+  const token = PREFIX[scope] + randomBytes(32).toString('base64url');
+  const record = await ApiToken.create({ userId: user.id, name, scope, tokenHash: hashOf(token) });
+  return { record, token };
+}
+
+/** The user a token of this scope belongs to, or null for an unknown or revoked token. */
+export async function userForToken(token: string, scope: TokenScope): Promise<User | null> {
+  if (!token.startsWith(PREFIX[scope]) || token.length > 200) return null;
+  const record = await ApiToken.findOne({ where: { tokenHash: hashOf(token), scope } });
+  if (!record) return null;
+  const user = await User.findByPk(record.userId);
+  if (user) await record.update({ lastUsedAt: new Date() }, { silent: true });
+  return user;
+}
+
+export function tokensOf(user: User): Promise<ApiToken[]> {
+  return ApiToken.findAll({ where: { userId: user.id }, order: [['id', 'ASC']] });
+}
+
+/** Revokes the user's token `id`; false when they have no such token. */
+export async function revokeToken(user: User, id: number): Promise<boolean> {
+  return (await ApiToken.destroy({ where: { id, userId: user.id } })) > 0;
+}
