@@ -1,0 +1,212 @@
+// `npm run bench -- --actions 100000 [--json] [--samples 200]`: the actstream core on a fresh database
+// (a new SQLite file, or DATABASE_URL emptied first) with deterministic data; see README "Benchmarks".
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import type { CreationAttributes, Model, ModelStatic, Sequelize } from 'sequelize';
+import {
+  action,
+  actionObjectStream,
+  actorStream,
+  anyStream,
+  follow,
+  modelStream,
+  targetStream,
+  userStream,
+  type StreamPage,
+} from '../actstream/index.js';
+import { connect } from '../db/connect.js';
+import { migrate } from '../db/migrate.js';
+import { Band, Comment, Concert, Group, Location, User, initModels } from '../models/index.js';
+import { parseArgs } from './args.js';
+import { random, summarise } from './stats.js';
+
+const args = parseArgs(process.argv.slice(2));
+const ACTIONS = Number(args.get('actions') ?? 100_000);
+const SAMPLES = Number(args.get('samples') ?? 200);
+const JSON_OUTPUT = args.has('json');
+const VERBS = ['posted', 'liked', 'shared', 'commented on'];
+const BATCH = 1000;
+
+const log = (message: string) => {
+  if (!JSON_OUTPUT) console.error(message);
+};
+
+let queries = 0;
+
+async function openDatabase(): Promise<{ sequelize: Sequelize; cleanup: () => void }> {
+  let dir: string | undefined;
+  let url = process.env.DATABASE_URL;
+  if (!url) {
+    dir = mkdtempSync(join(tmpdir(), 'actstream-bench-'));
+    url = `sqlite:${join(dir, 'bench.sqlite')}`;
+  }
+  const sequelize = await connect(url, { logging: () => void queries++ });
+  await migrate(sequelize);
+  initModels(sequelize);
+  const qi = sequelize.getQueryInterface();
+  for (const table of ['actstream_actions', 'actstream_follows', 'concerts', 'comments', 'locations', 'bands', 'groups', 'users']) {
+    await sequelize.query(`DELETE FROM ${qi.quoteIdentifier(table)}`);
+  }
+  return { sequelize, cleanup: () => dir && rmSync(dir, { recursive: true, force: true }) };
+}
+
+async function bulkInsert<M extends Model>(model: ModelStatic<M>, rows: CreationAttributes<M>[]): Promise<M[]> {
+  const saved: M[] = [];
+  for (let i = 0; i < rows.length; i += 5000) saved.push(...(await model.bulkCreate(rows.slice(i, i + 5000))));
+  return saved;
+}
+
+async function tableBytes(sequelize: Sequelize): Promise<number> {
+  const dialect = sequelize.getDialect();
+  if (dialect === 'sqlite') {
+    const [rows] = await sequelize.query(
+      "SELECT SUM(pgsize) AS bytes FROM dbstat WHERE name = 'actstream_actions' OR name LIKE 'actstream_actions_%' OR name LIKE 'sqlite_autoindex_actstream_actions%'",
+    );
+    return Number((rows as { bytes: number }[])[0].bytes);
+  }
+  if (dialect === 'postgres') {
+    const [rows] = await sequelize.query("SELECT pg_total_relation_size('actstream_actions') AS bytes");
+    return Number((rows as { bytes: string }[])[0].bytes);
+  }
+  await sequelize.query('ANALYZE TABLE actstream_actions');
+  const [rows] = await sequelize.query(
+    "SELECT data_length + index_length AS bytes FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = 'actstream_actions'",
+  );
+  return Number((rows as { bytes: string }[])[0].bytes);
+}
+
+interface StreamFigures {
+  median_ms: number;
+  p95_ms: number;
+  queries: number;
+}
+
+/** Times `SAMPLES` pages (after a warm-up) and counts the queries one page takes. */
+async function measure(page: (i: number) => Promise<StreamPage>): Promise<StreamFigures> {
+  for (let i = 0; i < 20; i++) await page(i);
+  const times: number[] = [];
+  for (let i = 0; i < SAMPLES; i++) {
+    const start = performance.now();
+    await page(i);
+    times.push(performance.now() - start);
+  }
+  const before = queries;
+  await page(0);
+  return { ...summarise(times), queries: queries - before };
+}
+
+async function main(): Promise<void> {
+  const { sequelize, cleanup } = await openDatabase();
+  const rand = random(42);
+  const pick = <T>(list: T[]): T => list[Math.floor(rand() * list.length)];
+  log(`database: ${sequelize.getDialect()}, ${ACTIONS} actions`);
+
+  const users = await bulkInsert(User, Array.from({ length: 250 }, (_, i) => ({ email: `user${i}@bench.example`, name: `User ${i}` })));
+  const groups = await bulkInsert(Group, Array.from({ length: 100 }, (_, i) => ({ name: `Group ${i}` })));
+  const comments = await bulkInsert(
+    Comment,
+    Array.from({ length: Math.max(1, Math.floor(ACTIONS / 10)) }, (_, i) => ({ text: `Comment ${i}` })),
+  );
+  const band = await Band.create({ name: 'Bench band' });
+  const hall = await Location.create({ name: 'Bench hall' });
+  await Concert.bulkCreate(Array.from({ length: 10 }, () => ({ date: new Date(), bandId: band.id, locationId: hall.id })));
+
+  // Actions, two per second of history (so timestamps tie and ids break the ties), in sendMany batches.
+  const start = Date.now() - ACTIONS * 500;
+  const loadStart = performance.now();
+  for (let done = 0; done < ACTIONS; done += BATCH) {
+    const items = Array.from({ length: Math.min(BATCH, ACTIONS - done) }, (_, k) => ({
+      actor: pick(users) as Model,
+      verb: pick(VERBS),
+      actionObject: pick(comments) as Model,
+      target: pick(groups) as Model,
+      timestamp: new Date(start + Math.floor((done + k) / 2) * 1000),
+    }));
+    await action.sendMany(items);
+    if (done % 100_000 === 0 && done) log(`  loaded ${done}`);
+  }
+  const sendManyPerS = ACTIONS / ((performance.now() - loadStart) / 1000);
+  log(`loaded ${ACTIONS} actions (${Math.round(sendManyPerS)}/s with sendMany of ${BATCH})`);
+
+  // 5 users each follow 60 users and 40 groups, actorOnly alternating.
+  const followers = users.slice(0, 5);
+  for (const [n, user] of followers.entries()) {
+    const objects: Model[] = [...users.slice(5 + n * 10, 65 + n * 10), ...groups.slice(n * 10, 40 + n * 10)];
+    for (const [k, obj] of objects.entries()) await follow(user, obj, { actorOnly: k % 2 === 0, sendAction: false });
+  }
+  if (sequelize.getDialect() === 'sqlite') await sequelize.query('ANALYZE');
+  if (sequelize.getDialect() === 'postgres') await sequelize.query('ANALYZE');
+
+  // Cursors 50 pages deep (or as deep as the actor's stream goes) for a few actors.
+  const deepActors = users.slice(100, 110);
+  const deepCursors: string[] = [];
+  let depth = 0;
+  for (const user of deepActors) {
+    let next: string | null = null;
+    let pages = 0;
+    for (; pages < 50; pages++) {
+      const page: StreamPage = await actorStream(user, { before: next });
+      if (!page.next) break;
+      next = page.next;
+    }
+    depth = Math.max(depth, pages);
+    if (next) deepCursors.push(next);
+  }
+
+  const at = <T>(list: T[], i: number) => list[i % list.length];
+  const streams = {
+    actor: await measure((i) => actorStream(at(users, i))),
+    target: await measure((i) => targetStream(at(groups, i))),
+    actionObject: await measure((i) => actionObjectStream(at(comments, i * 97))),
+    any: await measure((i) => anyStream(at(users, i))),
+    model: await measure(() => modelStream(Group)),
+    modelEmpty: await measure(() => modelStream(Concert)),
+    user: await measure((i) => userStream(at(followers, i))),
+    actorDeep: await measure((i) => actorStream(at(deepActors, i), { before: at(deepCursors, i) })),
+  };
+
+  // Sends one by one: autocommit, then inside one transaction.
+  const oneByOne = Math.min(2000, ACTIONS);
+  let t0 = performance.now();
+  for (let i = 0; i < oneByOne; i++) await action.send(pick(users), { verb: 'posted', target: pick(groups) });
+  const autocommit = oneByOne / ((performance.now() - t0) / 1000);
+  const inTransaction = 10_000;
+  t0 = performance.now();
+  await sequelize.transaction(async (transaction) => {
+    for (let i = 0; i < inTransaction; i++) {
+      await action.send(pick(users), { verb: 'posted', target: pick(groups), transaction });
+    }
+  });
+  const transactionRate = inTransaction / ((performance.now() - t0) / 1000);
+
+  const total = ACTIONS + oneByOne + inTransaction;
+  const result = {
+    actions: ACTIONS,
+    database: sequelize.getDialect(),
+    send_per_s: { autocommit: Math.round(autocommit), transaction: Math.round(transactionRate) },
+    send_many_per_s: Math.round(sendManyPerS),
+    streams,
+    actor_deep_pages: depth,
+    bytes_per_action: Math.round((await tableBytes(sequelize)) / total),
+  };
+  await sequelize.close();
+  cleanup();
+
+  if (JSON_OUTPUT) {
+    console.log(JSON.stringify(result));
+    return;
+  }
+  console.log(`\nactstream bench: ${result.actions} actions on ${result.database}`);
+  console.log(`send, one by one:   ${result.send_per_s.autocommit}/s autocommit, ${result.send_per_s.transaction}/s in a transaction`);
+  console.log(`sendMany:           ${result.send_many_per_s}/s`);
+  console.log(`bytes per action:   ${result.bytes_per_action}`);
+  console.log(`\n${'stream (page of 20)'.padEnd(22)}${'median ms'.padStart(10)}${'p95 ms'.padStart(10)}${'queries'.padStart(9)}`);
+  for (const [name, figures] of Object.entries(streams)) {
+    const label = name === 'actorDeep' ? `actorDeep (${depth} pages)` : name;
+    console.log(`${label.padEnd(22)}${figures.median_ms.toFixed(3).padStart(10)}${figures.p95_ms.toFixed(3).padStart(10)}${String(figures.queries).padStart(9)}`);
+  }
+}
+
+await main();
