@@ -1,5 +1,7 @@
 import express, { type Express } from 'express';
 import type { Sequelize } from 'sequelize';
+import { createAdmin } from '../admin/admin.js';
+import { adminRouter } from '../admin/router.js';
 import { mountStreamsHttp } from './api/mount.js';
 import type { ServerConfig } from './config.js';
 
@@ -25,6 +27,10 @@ export async function createApp({ sequelize, config }: AppOptions): Promise<Expr
       res.status(503).set('Retry-After', '5').json({ status: 'unavailable', error: 'database unreachable' });
     }
   });
+
+  // The admin parses its own bodies: mounted before any body parser.
+  const admin = await createAdmin();
+  app.use(admin.options.rootPath, adminRouter(admin, { sequelize, config }));
 
   // JSON API, feeds and pages
   mountStreamsHttp(app, { sequelize, config });

@@ -1,0 +1,52 @@
+import { timesince, type Action } from '../actstream/index.js';
+import { diffRows, type DiffRow } from './diff.js';
+import type { Links } from './links.js';
+
+/** A referenced object as the admin shows it: a readable label, linked when it has an admin page. */
+export interface ReferenceView {
+  type: string;
+  id: string;
+  label: string;
+  href: string | null;
+}
+
+/** An action as the admin's React components receive it (plain JSON). */
+export interface ActionView {
+  id: number;
+  sentence: string;
+  verb: string;
+  timestamp: string;
+  ago: string;
+  public: boolean;
+  description: string | null;
+  actor: ReferenceView;
+  actionObject: ReferenceView | null;
+  target: ReferenceView | null;
+  data: Record<string, unknown> | null;
+  diff: DiffRow[];
+  href: string;
+}
+
+function reference(type: string | null, id: string | null, label: string | null, links: Links): ReferenceView | null {
+  if (type === null || id === null || label === null) return null;
+  return { type, id, label, href: links.record(type, id) };
+}
+
+/** An action whose references are loaded (loadReferences) as a view for the admin. */
+export function actionView(action: Action, links: Links, actionLogPath: string, now: Date = new Date()): ActionView {
+  return {
+    id: action.id,
+    sentence: action.toString(now),
+    verb: action.verb,
+    timestamp: action.timestamp.toISOString(),
+    ago: `${timesince(action.timestamp, now)} ago`,
+    public: action.public,
+    description: action.description,
+    actor: reference(action.actorType, action.actorId, action.actorLabel, links)!,
+    actionObject: reference(action.actionObjectType, action.actionObjectId, action.actionObjectLabel, links),
+    target: reference(action.targetType, action.targetId, action.targetLabel, links),
+    data: action.data,
+    diff: diffRows(action.data),
+    href: `${actionLogPath}/records/${action.id}/show`,
+  };
+}

@@ -1,0 +1,49 @@
+import { Database, Resource } from '@adminjs/sequelize';
+import AdminJS from 'adminjs';
+import { appModels } from '../models/index.js';
+import { ACTION_LOG_ID, actionLogResource } from './action-log-resource.js';
+import { actstreamFeature } from './actstream-feature.js';
+import { bundleComponents } from './bundle.js';
+import { loadComponents } from './components/index.js';
+import { dashboardHandler } from './dashboard.js';
+import { FOLLOW_ID, followResource } from './follow-resource.js';
+import { createLinks } from './links.js';
+import { appResources } from './resources/index.js';
+
+export const ADMIN_ROOT = '/admin';
+
+/**
+ * The AdminJS instance over the app's models (call initModels first), with the Action log, the
+ * Follow resource, an Activity view on every record and the latest actions on the dashboard.
+ * Its components are bundled before it returns.
+ */
+export async function createAdmin(rootPath: string = ADMIN_ROOT): Promise<AdminJS> {
+  AdminJS.registerAdapter({ Database, Resource });
+  const { componentLoader, components } = loadComponents();
+  // AdminJS names a Sequelize resource after its table.
+  const links = createLinks(rootPath, new Map(appModels.map((model) => [model.name, String(model.getTableName())])));
+  const admin = new AdminJS({
+    rootPath,
+    loginPath: `${rootPath}/login`,
+    logoutPath: `${rootPath}/logout`,
+    componentLoader,
+    resources: [
+      ...appResources(actstreamFeature(links, components)),
+      actionLogResource(links, components),
+      followResource(links, components),
+    ],
+    dashboard: { handler: dashboardHandler(links), component: components.Dashboard },
+    branding: { companyName: 'Actstream', withMadeWithLove: false },
+    locale: {
+      language: 'en',
+      translations: {
+        en: {
+          labels: { [ACTION_LOG_ID]: 'Action log', [FOLLOW_ID]: 'Follows' },
+          actions: { activity: 'Activity' },
+        },
+      },
+    },
+  });
+  await bundleComponents(admin);
+  return admin;
+}

@@ -1,0 +1,28 @@
+import { ForbiddenError, type CurrentAdmin } from 'adminjs';
+import { User } from '../models/index.js';
+import { authenticateUser } from '../server/users.js';
+
+/** What the admin session keeps about the logged-in staff user (never the password hash). */
+export interface StaffSession extends CurrentAdmin {
+  id: string;
+  email: string;
+  title: string;
+}
+
+/** AdminJS's `authenticate`: the staff user with this email and password as a session value, else null. */
+export async function authenticateStaff(email: unknown, password: unknown): Promise<StaffSession | null> {
+  const user = await authenticateUser(email, password);
+  if (!user || !user.isStaff) return null;
+  return { id: String(user.id), email: user.email, title: user.name };
+}
+
+/**
+ * The User behind the session, reloaded so a deleted or demoted user cannot keep writing with an
+ * old session.
+ */
+export async function staffUserOf(currentAdmin: CurrentAdmin | undefined): Promise<User> {
+  const id = currentAdmin?.id;
+  const user = id ? await User.findByPk(id) : null;
+  if (!user || !user.isStaff) throw new ForbiddenError('Only staff users can change records here.');
+  return user;
+}

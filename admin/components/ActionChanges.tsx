@@ -1,0 +1,54 @@
+import React from 'react';
+import type { BasePropertyProps } from 'adminjs';
+import { Box, Label, Table, TableBody, TableCell, TableHead, TableRow, Text } from '@adminjs/design-system';
+import type { DiffRow } from '../diff.js';
+
+// An action's JSON data on its show page: the field changes as a before/after table, then the raw JSON.
+// The action log's show hook puts "changesJson" (rows) and "dataJson" (the data) into the params.
+
+function parse<T>(value: unknown, fallback: T): T {
+  if (typeof value !== 'string') return fallback;
+  try {
+    return JSON.parse(value) as T;
+  } catch {
+    return fallback;
+  }
+}
+
+const ActionChanges: React.FC<BasePropertyProps> = ({ record }) => {
+  const rows = parse<DiffRow[]>(record?.params?.changesJson, []);
+  const data = parse<unknown>(record?.params?.dataJson, null);
+  return (
+    <Box mb="xl">
+      <Label>Changes</Label>
+      {rows.length === 0 ? (
+        <Text mb="lg">No field changes recorded.</Text>
+      ) : (
+        <Table mb="lg" data-testid="action-changes">
+          <TableHead>
+            <TableRow>
+              <TableCell>Field</TableCell>
+              <TableCell>Before</TableCell>
+              <TableCell>After</TableCell>
+            </TableRow>
+          </TableHead>
+          <TableBody>
+            {rows.map((row) => (
+              <TableRow key={row.field}>
+                <TableCell>{row.field}</TableCell>
+                <TableCell>{row.before}</TableCell>
+                <TableCell>{row.after}</TableCell>
+              </TableRow>
+            ))}
+          </TableBody>
+        </Table>
+      )}
+      <Label>Data (JSON)</Label>
+      <Box as="pre" p="default" bg="grey20" style={{ whiteSpace: 'pre-wrap', fontFamily: 'monospace' }} data-testid="action-data">
+        {data === null ? 'null' : JSON.stringify(data, null, 2)}
+      </Box>
+    </Box>
+  );
+};
+
+export default ActionChanges;

@@ -1,0 +1,26 @@
+import { fileURLToPath } from 'node:url';
+import { ComponentLoader } from 'adminjs';
+
+/** The admin's own React components, bundled by AdminJS into .adminjs/ (see admin/bundle.ts). */
+export interface AdminComponents {
+  Activity: string;
+  Dashboard: string;
+  ReferenceLink: string;
+  ActionChanges: string;
+}
+
+function file(name: string): string {
+  return fileURLToPath(new URL(`./${name}.tsx`, import.meta.url));
+}
+
+/** A fresh loader with our components registered (one per AdminJS instance). */
+export function loadComponents(): { componentLoader: ComponentLoader; components: AdminComponents } {
+  const componentLoader = new ComponentLoader();
+  const components: AdminComponents = {
+    Activity: componentLoader.add('ActstreamActivity', file('Activity')),
+    Dashboard: componentLoader.add('ActstreamDashboard', file('Dashboard')),
+    ReferenceLink: componentLoader.add('ActstreamReferenceLink', file('ReferenceLink')),
+    ActionChanges: componentLoader.add('ActstreamActionChanges', file('ActionChanges')),
+  };
+  return { componentLoader, components };
+}

@@ -1,0 +1,62 @@
+import type { ActionResponse, RecordJSON, ResourceWithOptions } from 'adminjs';
+import { Follow, labelOfReference, loadObjects, labelOf, registry, type Reference } from '../actstream/index.js';
+import type { AdminComponents } from './components/index.js';
+import type { Links } from './links.js';
+
+export const FOLLOW_ID = 'follows';
+
+/** Labels and links for each follow's user and followed object (one query per model for the page). */
+async function withLabels(records: RecordJSON[], links: Links): Promise<void> {
+  const userType = [...registry.models().entries()].find(([, model]) => model.getTableName() === 'users')?.[0] ?? 'User';
+  const refs = (record: RecordJSON): [Reference, Reference] => [
+    { type: userType, id: String(record.params.userId) },
+    { type: String(record.params.contentType), id: String(record.params.objectId) },
+  ];
+  const loaded = await loadObjects(records.flatMap(refs));
+  for (const record of records) {
+    const [user, object] = refs(record);
+    for (const [name, ref] of [['user', user], ['object', object]] as const) {
+      const instance = loaded.get(`${ref.type}\0${ref.id}`);
+      record.params[name] = instance ? labelOf(instance) : labelOfReference(ref.type, ref.id);
+      record.params[`${name}Href`] = links.record(ref.type, ref.id);
+    }
+  }
+}
+
+/** Who follows what: browsable and removable by staff (follows are made by users, so no new/edit here). */
+export function followResource(links: Links, components: AdminComponents): ResourceWithOptions {
+  const reference = (label: string) => ({
+    type: 'string' as const,
+    label,
+    isSortable: false,
+    isVisible: { list: true, show: true, filter: false, edit: false },
+    components: { list: components.ReferenceLink, show: components.ReferenceLink },
+  });
+  const labelled = async (response: ActionResponse) => {
+    const records = (response.records ?? (response.record ? [response.record] : [])) as RecordJSON[];
+    await withLabels(records, links);
+    return response;
+  };
+  return {
+    resource: Follow,
+    options: {
+      id: FOLLOW_ID,
+      navigation: { name: 'Activity streams', icon: 'Activity' },
+      sort: { sortBy: 'started', direction: 'desc' },
+      listProperties: ['user', 'contentType', 'object', 'flag', 'actorOnly', 'started'],
+      filterProperties: ['userId', 'contentType', 'objectId', 'flag', 'actorOnly', 'started'],
+      showProperties: ['id', 'user', 'userId', 'contentType', 'object', 'objectId', 'flag', 'actorOnly', 'started'],
+      properties: {
+        user: reference('User'),
+        object: reference('Followed object'),
+        contentType: { availableValues: [...registry.models().keys()].sort().map((name) => ({ value: name, label: name })) },
+      },
+      actions: {
+        new: { isAccessible: false, isVisible: false },
+        edit: { isAccessible: false, isVisible: false },
+        list: { after: labelled },
+        show: { after: labelled },
+      },
+    },
+  };
+}

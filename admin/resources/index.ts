@@ -1,0 +1,28 @@
+import type { FeatureType, ResourceWithOptions } from 'adminjs';
+import { Band, Comment, Group, Location, User } from '../../models/index.js';
+import { concertResource } from './concert.js';
+
+/** The app's models in the admin, each opting into the actstream feature (edits recorded, Activity view). */
+export function appResources(actstream: FeatureType): ResourceWithOptions[] {
+  const withFeature = ({ resource, options }: ResourceWithOptions): ResourceWithOptions => ({
+    resource,
+    options: { navigation: { name: 'App', icon: 'Database' }, ...options },
+    features: [actstream],
+  });
+  return [
+    withFeature({
+      resource: User,
+      options: {
+        listProperties: ['id', 'name', 'email', 'isStaff'],
+        editProperties: ['name', 'email', 'isStaff'],
+        // The hash is never shown, filtered on or edited; passwords are set with `npm run create-admin`.
+        properties: { passwordHash: { isVisible: false } },
+      },
+    }),
+    withFeature({ resource: Group, options: { editProperties: ['name'] } }),
+    withFeature({ resource: Comment, options: { editProperties: ['text', 'authorId', 'groupId'] } }),
+    withFeature({ resource: Band, options: { editProperties: ['name'] } }),
+    withFeature({ resource: Location, options: { editProperties: ['name', 'city'] } }),
+    withFeature(concertResource()),
+  ];
+}
