@@ -33,3 +33,4 @@ export { labelOf, labelOfReference } from './labels.js';
 export { timesince } from './timesince.js';
 export { withActor, currentActor, withoutTracking, whenTrackingFails, type TrackingFailureHandler } from './context.js';
 export { trackModel, changesOf, type TrackOptions, type FieldChange } from './tracking.js';
+export { pruneActions, type PruneOptions, type PruneResult } from './retention.js';

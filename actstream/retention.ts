@@ -1,0 +1,47 @@
+import { Op } from 'sequelize';
+import { ActstreamArgumentError } from './errors.js';
+import { Action } from './models.js';
+import { currentSettings } from './setup.js';
+
+export interface PruneOptions {
+  /** Actions strictly older than this go. */
+  olderThan: Date;
+  /** Rows per DELETE (default 1000): each batch is its own short statement, so the table stays usable. */
+  batchSize?: number;
+  /** Count what would go, delete nothing. */
+  dryRun?: boolean;
+  /** Called after each batch with the running total. */
+  onBatch?: (deletedSoFar: number) => void;
+}
+
+export interface PruneResult {
+  /** Deleted (or, with dryRun, matching) actions. */
+  count: number;
+  batches: number;
+}
+
+/** Deletes actions older than `olderThan`, oldest first, in batches. */
+export async function pruneActions({ olderThan, batchSize = 1000, dryRun = false, onBatch }: PruneOptions): Promise<PruneResult> {
+  currentSettings();
+  if (!(olderThan instanceof Date) || Number.isNaN(olderThan.getTime())) {
+    throw new ActstreamArgumentError('olderThan must be a valid Date');
+  }
+  if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 100_000) {
+    throw new RangeError('batchSize must be an integer from 1 to 100000');
+  }
+  const old = { timestamp: { [Op.lt]: olderThan } };
+  if (dryRun) return { count: await Action.count({ where: old }), batches: 0 };
+
+  let count = 0;
+  let batches = 0;
+  for (;;) {
+    // Ids first, then delete by primary key: portable (no DELETE … LIMIT on PostgreSQL) and index-bound.
+    const rows = await Action.findAll({ attributes: ['id'], where: old, order: [['id', 'ASC']], limit: batchSize });
+    if (rows.length === 0) break;
+    count += await Action.destroy({ where: { id: { [Op.in]: rows.map((row) => row.id) } } });
+    batches += 1;
+    onBatch?.(count);
+    if (rows.length < batchSize) break;
+  }
+  return { count, batches };
+}
