@@ -23,13 +23,16 @@ export const notFound = (what: string, details: unknown = null) => new HttpError
 export const unauthorized = () => new HttpError(401, 'unauthorized', 'Log in (POST /api/session) or send a bearer token');
 export const forbidden = (message: string) => new HttpError(403, 'forbidden', message);
 
-interface BodyParserError {
-  type: string;
+/** Errors from body-parser and Express itself (e.g. a bad %-escape in the path) carry a type and/or status. */
+interface ClientError {
+  type?: string;
   status?: number;
 }
 
-function isBodyParserError(error: unknown): error is BodyParserError {
-  return typeof error === 'object' && error !== null && typeof (error as BodyParserError).type === 'string';
+function isClientError(error: unknown): error is ClientError {
+  if (typeof error !== 'object' || error === null) return false;
+  const { type, status } = error as ClientError;
+  return typeof type === 'string' || (typeof status === 'number' && status >= 400 && status < 500);
 }
 
 /** Maps anything thrown by a route to an HttpError; unknown errors become a bare 500 (logged, never shown). */
@@ -45,14 +48,14 @@ export function toHttpError(error: unknown): HttpError {
   if (error instanceof InvalidCursorError) return new HttpError(400, 'invalid_cursor', error.message, { parameter: 'before' });
   if (error instanceof ActstreamArgumentError) return new HttpError(400, 'invalid_request', error.message);
   if (error instanceof RangeError) return new HttpError(400, 'invalid_request', error.message);
-  if (isBodyParserError(error)) {
+  if (isClientError(error)) {
     if (error.type === 'entity.parse.failed') return new HttpError(400, 'malformed_json', 'The request body is not valid JSON');
     if (error.type === 'entity.too.large') return new HttpError(413, 'body_too_large', 'The request body is too large');
     if (error.type === 'encoding.unsupported' || error.type === 'charset.unsupported') {
       return new HttpError(415, 'unsupported_encoding', 'Unsupported body encoding or charset');
     }
     if (error.status && error.status >= 400 && error.status < 500) {
-      return new HttpError(error.status, 'bad_request', 'The request body could not be read');
+      return new HttpError(error.status, 'bad_request', 'The request could not be read');
     }
   }
   return new HttpError(500, 'internal_error', 'Something went wrong on our side');
