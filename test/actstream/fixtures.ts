@@ -28,15 +28,17 @@ export async function makeConcert(bandName: string, locationName: string): Promi
 /** Runs `fn` and returns its result with every SQL statement it sent (sequelize reads `logging` per query). */
 export async function recordQueries<T>(sequelize: Sequelize, fn: () => Promise<T>): Promise<{ result: T; queries: string[] }> {
   const queries: string[] = [];
-  const previous = sequelize.options.logging;
-  sequelize.options.logging = (sql: string) => {
+  // `options` is real but missing from Sequelize's typings.
+  const { options } = sequelize as unknown as { options: { logging?: unknown } };
+  const previous = options.logging;
+  options.logging = (sql: string) => {
     queries.push(sql);
   };
   try {
     const result = await fn();
     return { result, queries };
   } finally {
-    sequelize.options.logging = previous;
+    options.logging = previous;
   }
 }
 
