@@ -38,7 +38,9 @@ export function isSuccessfulWrite(request: ActionRequest, response: ActionRespon
   if (request.method !== 'post') return false;
   const record = (response as { record?: { errors?: Record<string, unknown> } }).record;
   if (!record) return false;
-  return Object.keys(record.errors ?? {}).length === 0 && response.notice?.type !== 'error';
+  // An error notice means a failed write, unless it only reports that recording failed (asStaff).
+  const failed = response.notice?.type === 'error' && response.recordingFailed !== true;
+  return Object.keys(record.errors ?? {}).length === 0 && !failed;
 }
 
 /**
@@ -57,7 +59,7 @@ export function asStaff(handler: ActionHandler<ActionResponse>): ActionHandler<A
     );
     if (failures.length > 0) {
       failures.forEach(logRecordingFailure);
-      return { ...result, notice: recordingFailureNotice(failures) };
+      return { ...result, notice: recordingFailureNotice(failures), recordingFailed: true };
     }
     return result;
   };

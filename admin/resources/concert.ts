@@ -20,7 +20,7 @@ export async function bookedAConcert(response: ActionResponse, request: ActionRe
   } catch (error) {
     const failure = { type: 'Concert', id: String(concert.id), verb: BOOKED_A_CONCERT, error };
     logRecordingFailure(failure);
-    return { ...response, notice: recordingFailureNotice([failure]) };
+    return { ...response, notice: recordingFailureNotice([failure]), recordingFailed: true };
   }
   return response;
 }

@@ -1,5 +1,6 @@
 import type { FeatureType, ResourceWithOptions } from 'adminjs';
 import { Band, Comment, Group, Location, User } from '../../models/index.js';
+import { SecretFreeResource } from '../sequelize-resource.js';
 import { concertResource } from './concert.js';
 
 /** The app's models in the admin, each opting into the actstream feature (edits recorded, Activity view). */
@@ -11,7 +12,7 @@ export function appResources(actstream: FeatureType): ResourceWithOptions[] {
   });
   return [
     withFeature({
-      resource: User,
+      resource: new SecretFreeResource(User, ['passwordHash']),
       options: {
         listProperties: ['id', 'name', 'email', 'isStaff'],
         editProperties: ['name', 'email', 'isStaff'],
