@@ -34,7 +34,7 @@ export class SecretFreeResource extends SequelizeResource {
   }
 
   override async find(filter: Filter, options: FindOptions): Promise<BaseRecord[]> {
-    return (await super.find(filter, options)).map((record) => this.clean(record));
+    return (await super.find(filter, options)).map((record: BaseRecord) => this.clean(record));
   }
 
   override async findOne(id: string | number): Promise<BaseRecord | null> {
