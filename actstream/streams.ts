@@ -41,8 +41,8 @@ type Where = WhereOptions<Action>;
 
 export const DEFAULT_LIMIT = 20;
 export const MAX_LIMIT = 100;
-// SQLite allows 500 terms in a compound SELECT; past this a single OR query does the work.
-const MAX_UNION_BRANCHES = 200;
+// Past this many branches a stream is read by one query instead of a union (see userStream).
+const MAX_UNION_BRANCHES = 24;
 const NEWEST_FIRST: [string, string][] = [
   ['timestamp', 'DESC'],
   ['id', 'DESC'],
@@ -117,7 +117,6 @@ async function page(branches: Where[], options: StreamOptions): Promise<StreamPa
 
   let where: Where;
   if (branches.length === 1) where = { [Op.and]: [branches[0], ...shared] };
-  else if (branches.length > MAX_UNION_BRANCHES) where = { [Op.and]: [{ [Op.or]: branches }, ...shared] };
   else where = { id: { [Op.in]: literal(`(SELECT id FROM (${unionOfIds(branches, shared, limit + 1)}) AS page_ids)`) } };
 
   const transaction = options.transaction ?? undefined;
@@ -169,18 +168,43 @@ export async function modelStream(modelOrInstance: AnyModel | Model, options: St
   );
 }
 
+type Role = 'actor' | 'target' | 'actionObject';
+
+/** SQL: the action's `role` object is followed by `userId` (under `flag`; since before the action). */
+function followedBy(userId: string, role: Role, options: UserStreamOptions): ReturnType<typeof literal> {
+  const sequelize = Action.sequelize!;
+  const q = (name: string) => sequelize.getQueryInterface().quoteIdentifier(name);
+  const conditions = [
+    `f.${q('userId')} = ${sequelize.escape(userId)}`,
+    `f.${q('contentType')} = ${q(Action.name)}.${q(`${role}Type`)}`,
+    `f.${q('objectId')} = ${q(Action.name)}.${q(`${role}Id`)}`,
+  ];
+  if (role !== 'actor') conditions.push(`f.${q('actorOnly')} = ${sequelize.getDialect() === 'postgres' ? 'false' : '0'}`);
+  if (options.followFlag !== undefined) conditions.push(`f.${q('flag')} = ${sequelize.escape(options.followFlag)}`);
+  if (options.onlyAfterFollow) conditions.push(`${q(Action.name)}.${q('timestamp')} >= f.${q('started')}`);
+  return literal(`EXISTS (SELECT 1 FROM ${q(Follow.getTableName() as string)} AS f WHERE ${conditions.join(' AND ')})`);
+}
+
 /**
  * The user's feed: actions by what they follow, plus actions on it (as target or action object)
  * for follows with actorOnly false, plus their own with withUserActivity.
+ *
+ * Few follows: one branch per followed object (a bounded read of each object's index range).
+ * Many follows: one query walking the newest public actions and probing the follows' unique index
+ * for each, which stays small in SQL and fast when the followed objects are active; building and
+ * planning a union of hundreds of branches costs more than that walk.
  */
 export async function userStream(user: Model, options: UserStreamOptions = {}): Promise<StreamPage> {
   currentSettings();
   const me = referenceOf(user);
   const follows = await Follow.findAll({
+    attributes: ['contentType', 'objectId', 'actorOnly', 'started'],
     where: { userId: me.id, ...(options.followFlag !== undefined ? { flag: options.followFlag } : {}) },
     order: [['started', 'ASC']],
     transaction: options.transaction ?? undefined,
   });
+  const own: Where = { actorType: me.type, actorId: me.id };
+  const ownBranch = options.includeOwnPrivate ? own : publicOnly(own);
 
   // One branch per (role, object); the same object under several flags keeps its earliest follow.
   const branches = new Map<string, Where>();
@@ -199,9 +223,11 @@ export async function userStream(user: Model, options: UserStreamOptions = {}): 
       );
     }
   }
-  if (options.withUserActivity) {
-    const own: Where = { actorType: me.type, actorId: me.id };
-    branches.set(`actor ${me.type} ${me.id}`, options.includeOwnPrivate ? own : publicOnly(own));
-  }
-  return page([...branches.values()], options);
+  if (options.withUserActivity) branches.set(`actor ${me.type} ${me.id}`, ownBranch);
+  if (branches.size <= MAX_UNION_BRANCHES) return page([...branches.values()], options);
+
+  const followed: Where = publicOnly({
+    [Op.or]: [followedBy(me.id, 'actor', options), followedBy(me.id, 'target', options), followedBy(me.id, 'actionObject', options)],
+  });
+  return page([options.withUserActivity ? { [Op.or]: [followed, ownBranch] } : followed], options);
 }
