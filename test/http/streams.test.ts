@@ -62,7 +62,7 @@ describe('HTTP: GET /api/streams', () => {
     let url: string | null = `/api/streams/model/User?limit=2`;
     let pages = 0;
     while (url) {
-      const res = await request(app).get(url).expect(200);
+      const res: request.Response = await request(app).get(url).expect(200);
       expect(res.body.actions.length).to.be.at.most(2);
       seen.push(...verbsOf(res.body));
       url = res.body.next ? `/api/streams/model/User?limit=2&before=${encodeURIComponent(res.body.next)}` : null;

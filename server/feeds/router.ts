@@ -1,0 +1,87 @@
+import { Router, type ErrorRequestHandler, type Request, type Response } from 'express';
+import { z } from 'zod';
+import type { StreamPage } from '../../actstream/index.js';
+import { userForToken } from '../auth/tokens.js';
+import { HttpError, toHttpError } from '../api/errors.js';
+import { handler } from '../api/handler.js';
+import { labelOf } from '../../actstream/index.js';
+import { ObjectParams, StreamKind, StreamQuery, TypeParams, UserStreamQuery } from '../api/schemas.js';
+import { modelStreamPage, objectStreamPage, ownFeedPage } from '../api/stream-source.js';
+import { baseUrl, paths } from '../api/urls.js';
+import { FEED_TYPES, renderFeed, type FeedFormat, type FeedInfo } from './build.js';
+
+const Format = z.enum(['atom', 'rss']);
+
+const KIND_TITLES: Record<z.infer<typeof StreamKind>, string> = {
+  actor: 'Actions by',
+  target: 'Actions on',
+  'action-object': 'Actions with',
+  any: 'Activity of',
+};
+
+function format(req: Request): FeedFormat {
+  const parsed = Format.safeParse(req.params.format);
+  if (!parsed.success) throw new HttpError(404, 'not_found', 'Feeds end in .atom or .rss');
+  return parsed.data;
+}
+
+function send(req: Request, res: Response, info: FeedInfo, page: StreamPage, feedFormat: FeedFormat): void {
+  res.type(FEED_TYPES[feedFormat]).send(renderFeed(baseUrl(req), info, page, feedFormat));
+}
+
+/** Feeds answer errors as plain text: feed readers show that best. */
+const textErrors: ErrorRequestHandler = (error: unknown, _req, res, next) => {
+  if (res.headersSent) return next(error);
+  const http = toHttpError(error);
+  if (http.status >= 500) console.error(error);
+  res.status(http.status).type('text/plain').send(`${http.status} ${http.message}\n`);
+};
+
+/** Atom and RSS 2.0 feeds of the public streams, and of a user's own feed by feed token. */
+export function feedsRouter(): Router {
+  const router = Router();
+
+  router.get(
+    '/user/:token.:format',
+    handler(async (req, res) => {
+      const feedFormat = format(req);
+      const user = await userForToken(String(req.params.token), 'feed');
+      if (!user) throw new HttpError(404, 'not_found', 'No such feed (the token is unknown or revoked)');
+      const page = await ownFeedPage(user, UserStreamQuery.parse(req.query));
+      const base = baseUrl(req);
+      res.set('Cache-Control', 'private, no-store');
+      send(req, res, { title: `Feed of ${labelOf(user)}`, selfBase: `${base}/feeds/user/${req.params.token}`, pageUrl: base + paths.objectPage('User', String(user.id)) }, page, feedFormat);
+    }),
+  );
+
+  router.get(
+    '/model/:type.:format',
+    handler(async (req, res) => {
+      const feedFormat = format(req);
+      const { type } = TypeParams.parse(req.params);
+      const page = await modelStreamPage(type, StreamQuery.parse(req.query));
+      const base = baseUrl(req);
+      const selfBase = base + paths.modelFeed(type, 'atom').replace(/\.atom$/, '');
+      send(req, res, { title: `Activity on ${type}`, selfBase, pageUrl: base + paths.modelPage(type) }, page, feedFormat);
+    }),
+  );
+
+  router.get(
+    '/:kind/:type/:id.:format',
+    handler(async (req, res) => {
+      const feedFormat = format(req);
+      const kind = StreamKind.safeParse(req.params.kind);
+      if (!kind.success) throw new HttpError(404, 'not_found', `No stream kind "${req.params.kind}"`);
+      const { type, id } = ObjectParams.parse(req.params);
+      const { object, page } = await objectStreamPage(kind.data, type, id, StreamQuery.parse(req.query));
+      const base = baseUrl(req);
+      const selfBase = base + paths.objectFeed(kind.data, type, id, 'atom').replace(/\.atom$/, '');
+      const title = `${KIND_TITLES[kind.data]} ${labelOf(object)}`;
+      send(req, res, { title, selfBase, pageUrl: base + paths.objectPage(type, id) }, page, feedFormat);
+    }),
+  );
+
+  router.use((_req, _res, next) => next(new HttpError(404, 'not_found', 'No such feed')));
+  router.use(textErrors);
+  return router;
+}
