@@ -66,7 +66,8 @@ async function withReferenceLabels(records: RecordJSON[], links: Links): Promise
       const id = action[`${role}Id`];
       const label = role === 'actor' ? action.actorLabel : role === 'target' ? action.targetLabel : action.actionObjectLabel;
       record.params[role] = label;
-      record.params[`${role}Href`] = type && id ? links.record(type, id) : null;
+      // A deleted object keeps its "<Model> <id>" label but has no page to link to.
+      record.params[`${role}Href`] = type && id && action[role] ? links.record(type, id) : null;
     }
   });
 }

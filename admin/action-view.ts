@@ -27,9 +27,12 @@ export interface ActionView {
   href: string;
 }
 
-function reference(type: string | null, id: string | null, label: string | null, links: Links): ReferenceView | null {
+function reference(action: Action, role: 'actor' | 'actionObject' | 'target', label: string | null, links: Links): ReferenceView | null {
+  const type = action[`${role}Type`];
+  const id = action[`${role}Id`];
   if (type === null || id === null || label === null) return null;
-  return { type, id, label, href: links.record(type, id) };
+  // A deleted object keeps its "<Model> <id>" label but has no page to link to.
+  return { type, id, label, href: action[role] ? links.record(type, id) : null };
 }
 
 /** An action whose references are loaded (loadReferences) as a view for the admin. */
@@ -42,9 +45,9 @@ export function actionView(action: Action, links: Links, actionLogPath: string, 
     ago: `${timesince(action.timestamp, now)} ago`,
     public: action.public,
     description: action.description,
-    actor: reference(action.actorType, action.actorId, action.actorLabel, links)!,
-    actionObject: reference(action.actionObjectType, action.actionObjectId, action.actionObjectLabel, links),
-    target: reference(action.targetType, action.targetId, action.targetLabel, links),
+    actor: reference(action, 'actor', action.actorLabel, links)!,
+    actionObject: reference(action, 'actionObject', action.actionObjectLabel, links),
+    target: reference(action, 'target', action.targetLabel, links),
     data: action.data,
     diff: diffRows(action.data),
     href: `${actionLogPath}/records/${action.id}/show`,

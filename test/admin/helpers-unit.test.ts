@@ -1,0 +1,89 @@
+import { expect } from 'chai';
+import { diffRows } from '../../admin/diff.js';
+import { createLinks } from '../../admin/links.js';
+import { coerceNumbers, permittedPayload } from '../../admin/payload.js';
+import { isSuccessfulWrite, recordingFailureNotice } from '../../admin/hooks.js';
+import type { ActionRequest, ActionResponse } from 'adminjs';
+
+describe('admin helpers', () => {
+  describe('diffRows', () => {
+    it('turns data.changes into sorted before/after rows, showing null as a dash and objects as JSON', () => {
+      expect(
+        diffRows({ changes: { title: { old: 'A', new: 'B' }, city: { old: null, new: 'Ghent' }, tags: { old: ['x'], new: [] } } }),
+      ).to.deep.equal([
+        { field: 'city', before: '—', after: 'Ghent' },
+        { field: 'tags', before: '["x"]', after: '[]' },
+        { field: 'title', before: 'A', after: 'B' },
+      ]);
+    });
+    it('lists redacted fields without values', () => {
+      expect(diffRows({ changes: {}, redacted: ['passwordHash'] })).to.deep.equal([
+        { field: 'passwordHash', before: '(hidden)', after: '(hidden, changed)' },
+      ]);
+    });
+    it('gives no rows for data without changes, or no data', () => {
+      expect(diffRows(null)).to.deep.equal([]);
+      expect(diffRows({ level: 10 })).to.deep.equal([]);
+      expect(diffRows({ changes: 'nope' })).to.deep.equal([]);
+      expect(diffRows({ changes: { x: 1 } })).to.deep.equal([]);
+    });
+  });
+
+  describe('createLinks', () => {
+    const links = createLinks('/admin/', new Map([['Concert', 'concerts']]));
+    it('links a model’s record to its show page and Activity view', () => {
+      expect(links.record('Concert', '7')).to.equal('/admin/resources/concerts/records/7/show');
+      expect(links.activity('Concert', '7')).to.equal('/admin/resources/concerts/records/7/activity');
+    });
+    it('escapes ids and gives null for a model without a resource', () => {
+      expect(links.record('Concert', 'a/b')).to.equal('/admin/resources/concerts/records/a%2Fb/show');
+      expect(links.record('Thing', '1')).to.equal(null);
+    });
+  });
+
+  describe('permittedPayload and coerceNumbers', () => {
+    it('keeps only editable fields, flattened keys by their root', () => {
+      expect(permittedPayload({ name: 'A', passwordHash: 'x', id: '3', 'tags.0': 't' }, new Set(['name', 'tags']))).to.deep.equal({
+        name: 'A',
+        'tags.0': 't',
+      });
+    });
+    it('turns numeric strings of numeric fields into numbers, leaving everything else', () => {
+      expect(coerceNumbers({ bandId: '12', price: '-1.5', title: '12', empty: '', odd: '1e3' }, new Set(['bandId', 'price', 'empty', 'odd']))).to.deep.equal({
+        bandId: 12,
+        price: -1.5,
+        title: '12',
+        empty: '',
+        odd: '1e3',
+      });
+    });
+  });
+
+  describe('isSuccessfulWrite', () => {
+    const post = { method: 'post' } as ActionRequest;
+    const get = { method: 'get' } as ActionRequest;
+    const ok = { record: { errors: {} }, notice: { message: 'ok', type: 'success' } } as unknown as ActionResponse;
+    it('is true only for a POST answered with a valid record', () => {
+      expect(isSuccessfulWrite(post, ok)).to.equal(true);
+      expect(isSuccessfulWrite(get, ok)).to.equal(false);
+      expect(isSuccessfulWrite(post, { record: { errors: { date: { message: 'bad' } } }, notice: { message: 'x', type: 'error' } } as unknown as ActionResponse)).to.equal(false);
+      expect(isSuccessfulWrite(post, { record: { errors: {} }, notice: { message: 'x', type: 'error' } } as unknown as ActionResponse)).to.equal(false);
+      expect(isSuccessfulWrite(post, {} as ActionResponse)).to.equal(false);
+    });
+    it('still counts a save whose only error is that recording failed', () => {
+      expect(isSuccessfulWrite(post, { record: { errors: {} }, notice: { message: 'x', type: 'error' }, recordingFailed: true } as unknown as ActionResponse)).to.equal(true);
+    });
+  });
+
+  describe('recordingFailureNotice', () => {
+    it('names each record once', () => {
+      const notice = recordingFailureNotice([
+        { type: 'Concert', id: '4', verb: 'updated', error: new Error('x') },
+        { type: 'Concert', id: '4', verb: 'booked a concert', error: new Error('x') },
+      ]);
+      expect(notice.type).to.equal('error');
+      expect(notice.message).to.include('Concert 4');
+      expect(notice.message.match(/Concert 4/g)).to.have.length(1);
+    });
+  });
+});
