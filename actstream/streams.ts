@@ -195,7 +195,9 @@ function followedBy(userId: string, role: Role, options: UserStreamOptions): Ret
  * planning a union of hundreds of branches costs more than that walk.
  */
 export async function userStream(user: Model, options: UserStreamOptions = {}): Promise<StreamPage> {
-  currentSettings();
+  const { userModel } = currentSettings();
+  // Follows are keyed by the user's id alone: another model's instance with that id would read their feed.
+  if (!(user instanceof userModel)) throw new ActstreamArgumentError(`userStream expects a ${userModel.name} instance`);
   const me = referenceOf(user);
   const follows = await Follow.findAll({
     attributes: ['contentType', 'objectId', 'actorOnly', 'started'],

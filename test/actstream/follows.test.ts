@@ -78,6 +78,25 @@ describe('follows', () => {
       expect(await Action.count()).to.equal(0);
     });
 
+    it('makes one follow and one action when the same follow races itself', async () => {
+      const results = await Promise.all([follow(ann, group), follow(ann, group), follow(ann, group)]);
+      expect(new Set(results.map((f) => f.id)).size).to.equal(1);
+      expect(await Follow.count()).to.equal(1);
+      expect(await Action.count()).to.equal(1);
+    });
+
+    it('reads inside a transaction what the transaction wrote', async () => {
+      const sequelize = await database();
+      await sequelize.transaction(async (transaction) => {
+        await follow(ann, group, { flag: 'watching', transaction });
+        expect(await isFollowing(ann, group, { transaction })).to.equal(true);
+        expect((await followers(group, { transaction })).map(String)).to.deep.equal(['Ann']);
+        expect((await following(ann, { transaction })).map(String)).to.deep.equal(['Climbers']);
+        expect(await unfollow(ann, group, { transaction })).to.equal(1);
+      });
+      expect(await Follow.count()).to.equal(0);
+    });
+
     it('only lets instances of the user model follow', async () => {
       const error = await follow(group as unknown as User, ann).then(
         () => null,

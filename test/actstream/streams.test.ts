@@ -228,6 +228,15 @@ describe('streams', () => {
       await action.send(ann, { verb: 'ann private', public: false, timestamp: at(7) });
     });
 
+    it('refuses an object that is not of the user model', async () => {
+      await follow(ann, bob, { sendAction: false });
+      // A group whose id is Ann's must not read Ann's feed.
+      const sameId = await Group.create({ id: ann.id, name: 'Same id as Ann' });
+      const error = await rejection(userStream(sameId as unknown as User));
+      expect(error).to.be.instanceOf(ActstreamArgumentError);
+      expect((error as Error).message).to.contain('User');
+    });
+
     it('is empty without follows', async () => {
       const page = await userStream(ann);
       expect(page.actions).to.deep.equal([]);
@@ -309,6 +318,30 @@ describe('streams', () => {
       expect(String(actions[0].actor)).to.equal('The Band');
       expect(String(actions[0].target)).to.equal('Hall, Lyon');
       expect(String(actions[0].actionObject)).to.equal('The Band live');
+    });
+  });
+
+  describe('transactions', () => {
+    it('reads inside a transaction what it wrote, and the rollback removes it', async () => {
+      await follow(ann, bob, { sendAction: false });
+      await sequelize
+        .transaction(async (transaction) => {
+          await action.send(bob, { verb: 'uncommitted', target: climbers, transaction });
+          for (const read of [
+            () => actorStream(bob, { transaction }),
+            () => targetStream(climbers, { transaction }),
+            () => anyStream(climbers, { transaction }),
+            () => modelStream(Group, { transaction }),
+            () => userStream(ann, { transaction }),
+          ]) {
+            const { actions } = await read();
+            expect(verbs(actions)).to.deep.equal(['uncommitted']);
+            expect(actions[0].target).to.be.instanceOf(Group);
+          }
+          throw new Error('abort');
+        })
+        .catch(() => undefined);
+      expect((await actorStream(bob)).actions).to.deep.equal([]);
     });
   });
 
