@@ -147,6 +147,15 @@ describe('trackModel', () => {
       expect(only.data).to.deep.equal({ changes: { name: { old: 'Climbers', new: 'Boulderers' } } });
     });
 
+    it('records destroys made through Model.destroy with individualHooks', async () => {
+      track(Group, { destroy: 'deleted' });
+      const ann = await makeUser('Ann');
+      const one = await makeGroup('One');
+      const two = await makeGroup('Two');
+      await withActor(ann, () => Group.destroy({ where: { id: [one.id, two.id] }, individualHooks: true }));
+      expect((await lines()).sort()).to.deep.equal([`User ${ann.id} deleted Group ${one.id}`, `User ${ann.id} deleted Group ${two.id}`].sort());
+    });
+
     it('records nothing for bulk updates and destroys without individualHooks', async () => {
       track(Group, { update: 'updated', destroy: 'deleted' });
       const group = await makeGroup('Climbers');
