@@ -3,6 +3,7 @@ import type { Sequelize } from 'sequelize';
 import { sessionMiddleware } from '../auth/session.js';
 import type { ServerConfig } from '../config.js';
 import { feedsRouter } from '../feeds/router.js';
+import { pagesRouter } from '../pages/router.js';
 import { apiRouter } from './router.js';
 
 /** Mounts the JSON API at /api, the feeds at /feeds and the public pages (after the admin). */
@@ -10,4 +11,5 @@ export function mountStreamsHttp(app: Express, { sequelize, config }: { sequeliz
   const session = sessionMiddleware(sequelize, config);
   app.use('/api', apiRouter(session));
   app.use('/feeds', feedsRouter());
+  app.use(pagesRouter(session));
 }

@@ -9,8 +9,12 @@ export function newCsrfToken(): string {
 
 /** Whether the request carries the session's CSRF token in the X-CSRF-Token header. */
 export function hasValidCsrfToken(req: Request): boolean {
+  return csrfTokenMatches(req, req.get(CSRF_HEADER));
+}
+
+/** Whether `given` (a header, or a form field where headers cannot be set) is the session's CSRF token. */
+export function csrfTokenMatches(req: Request, given: string | undefined): boolean {
   const expected = req.session?.csrfToken;
-  const given = req.get(CSRF_HEADER);
   if (!expected || !given) return false;
   const a = Buffer.from(expected);
   const b = Buffer.from(given);

@@ -1,0 +1,12 @@
+import { fileURLToPath } from 'node:url';
+import nunjucks from 'nunjucks';
+import type { Response } from 'express';
+
+const VIEWS = fileURLToPath(new URL('../views/', import.meta.url));
+
+// autoescape: every {{ value }} is HTML-escaped unless a template says otherwise (none do).
+const env = new nunjucks.Environment(new nunjucks.FileSystemLoader(VIEWS), { autoescape: true, throwOnUndefined: false });
+
+export function render(res: Response, status: number, template: string, context: object): void {
+  res.status(status).type('html').send(env.render(template, context));
+}

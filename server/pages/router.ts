@@ -1,0 +1,148 @@
+import { z } from 'zod';
+import { Router, type ErrorRequestHandler, type Request, type RequestHandler } from 'express';
+import { Action, followers, following, labelOf, loadReferences, registry } from '../../actstream/index.js';
+import { User } from '../../models/index.js';
+import { identify, optionalUser } from '../auth/current-user.js';
+import { HttpError, notFound, toHttpError } from '../api/errors.js';
+import { handler } from '../api/handler.js';
+import { findObject } from '../api/objects.js';
+import { refOfInstance } from '../api/present.js';
+import { ActionIdParams, FlagQuery, ObjectParams, StreamQuery, TypeParams, UserIdParams } from '../api/schemas.js';
+import { modelStreamPage, objectStreamPage } from '../api/stream-source.js';
+import { paths, withQuery } from '../api/urls.js';
+import { loginRoutes } from './login-routes.js';
+import { render } from './render.js';
+import { actionView, alternates, modelFeedBase, objectFeedBase } from './view-models.js';
+
+/** Only the page size and cursor come from the query on pages; the rest would make odd links. */
+const PageQuery = z.object(StreamQuery.pick({ limit: true, before: true }).shape);
+
+function who(req: Request) {
+  const user = optionalUser(req);
+  return user ? refOfInstance('', user) : null;
+}
+
+/** What every page's layout needs: who is logged in, and the token its logout form posts. */
+function layout(req: Request) {
+  return { user: who(req), csrfToken: optionalUser(req) ? req.session?.csrfToken : undefined };
+}
+
+function nextPath(req: Request, next: string | null): string | null {
+  if (!next) return null;
+  return withQuery(req.baseUrl + req.path, { limit: typeof req.query.limit === 'string' ? req.query.limit : undefined, before: next });
+}
+
+function requirePageUser(req: Request) {
+  const user = optionalUser(req);
+  if (!user) throw new HttpError(401, 'unauthorized', 'Log in to see who follows whom.');
+  return user;
+}
+
+const htmlErrors: ErrorRequestHandler = (error: unknown, req, res, next) => {
+  if (res.headersSent) return next(error);
+  const http = toHttpError(error);
+  if (http.status >= 500) console.error(error);
+  render(res, http.status, 'error.njk', { title: `Error ${http.status}`, heading: `Error ${http.status}`, message: http.message, ...layout(req) });
+};
+
+/** Server-rendered public pages: streams of objects and models, action details, followers and following. */
+export function pagesRouter(session: RequestHandler): Router {
+  const router = Router();
+  router.use(['/streams', '/actions', '/followers', '/following', '/login', '/logout'], session, identify);
+  router.use(loginRoutes());
+
+  router.get('/streams', (req, res) => {
+    const models = [...registry.models().keys()].map((name) => ({ name, path: paths.modelPage(name) }));
+    render(res, 200, 'models.njk', { title: 'Streams', models, ...layout(req) });
+  });
+
+  router.get(
+    '/streams/:type',
+    handler(async (req, res) => {
+      const { type } = TypeParams.parse(req.params);
+      const page = await modelStreamPage(type, PageQuery.parse(req.query));
+      render(res, 200, 'stream.njk', {
+        title: `Activity on ${type}`,
+        heading: `Activity on ${type}`,
+        actions: page.actions.map((a) => actionView(a)),
+        nextPath: nextPath(req, page.next),
+        alternates: alternates(modelFeedBase(type), paths.modelApi(type), `Activity on ${type}`),
+        feeds: [
+          { title: 'Atom', href: `${modelFeedBase(type)}.atom` },
+          { title: 'RSS', href: `${modelFeedBase(type)}.rss` },
+        ],
+        ...layout(req),
+      });
+    }),
+  );
+
+  router.get(
+    '/streams/:type/:id',
+    handler(async (req, res) => {
+      const { type, id } = ObjectParams.parse(req.params);
+      const { object, page } = await objectStreamPage('any', type, id, PageQuery.parse(req.query));
+      const label = labelOf(object);
+      const links = [{ title: `All ${type} activity`, href: paths.modelPage(type) }];
+      if (optionalUser(req)) {
+        links.push({ title: 'Followers', href: `/followers/${encodeURIComponent(type)}/${encodeURIComponent(id)}` });
+        if (object instanceof User) links.push({ title: 'Following', href: `/following/${encodeURIComponent(id)}` });
+      }
+      render(res, 200, 'stream.njk', {
+        title: label,
+        heading: label,
+        subheading: type,
+        links,
+        actions: page.actions.map((a) => actionView(a)),
+        nextPath: nextPath(req, page.next),
+        alternates: alternates(objectFeedBase(type, id), paths.objectApi('any', type, id), `Activity of ${label}`),
+        feeds: [
+          { title: 'Atom', href: `${objectFeedBase(type, id)}.atom` },
+          { title: 'RSS', href: `${objectFeedBase(type, id)}.rss` },
+        ],
+        ...layout(req),
+      });
+    }),
+  );
+
+  router.get(
+    '/actions/:id',
+    handler(async (req, res) => {
+      const parsed = ActionIdParams.safeParse(req.params);
+      const found = parsed.success ? await Action.findByPk(Number(parsed.data.id)) : null;
+      const me = optionalUser(req);
+      const mine = found !== null && me !== undefined && found.actorType === 'User' && found.actorId === String(me.id);
+      if (!found || !(found.public || mine)) throw notFound('This action');
+      await loadReferences([found]);
+      const view = actionView(found);
+      render(res, 200, 'action.njk', { title: found.verb, heading: `${view.actor.label} ${found.verb}`, action: view, ...layout(req) });
+    }),
+  );
+
+  router.get(
+    '/followers/:type/:id',
+    handler(async (req, res) => {
+      requirePageUser(req);
+      const { type, id } = ObjectParams.parse(req.params);
+      const { flag } = FlagQuery.parse(req.query);
+      const object = await findObject(type, id);
+      const people = (await followers(object, { flag })).map((u) => refOfInstance('', u));
+      render(res, 200, 'people.njk', { title: `Followers of ${labelOf(object)}`, heading: `Followers of ${labelOf(object)}`, people, ...layout(req) });
+    }),
+  );
+
+  router.get(
+    '/following/:userId',
+    handler(async (req, res) => {
+      requirePageUser(req);
+      const { userId } = UserIdParams.parse(req.params);
+      const { flag } = FlagQuery.parse(req.query);
+      const user = await findObject(User.name, userId);
+      const people = (await following(user, { flag })).map((o) => refOfInstance('', o));
+      render(res, 200, 'people.njk', { title: `${labelOf(user)} follows`, heading: `${labelOf(user)} follows`, people, ...layout(req) });
+    }),
+  );
+
+  router.use(['/streams', '/actions', '/followers', '/following'], (_req, _res, next) => next(notFound('This page')));
+  router.use(['/streams', '/actions', '/followers', '/following', '/login', '/logout'], htmlErrors);
+  return router;
+}
