@@ -97,6 +97,18 @@ describe('follows', () => {
       expect(await Follow.count()).to.equal(0);
     });
 
+    it('refuses a flag that is not a short string', async () => {
+      for (const flag of ['x'.repeat(101), 5 as unknown as string]) {
+        const error = await follow(ann, group, { flag }).then(
+          () => null,
+          (e: unknown) => e,
+        );
+        expect(error).to.be.instanceOf(ActstreamArgumentError);
+      }
+      expect(await Follow.count()).to.equal(0);
+      expect(await Action.count()).to.equal(0);
+    });
+
     it('only lets instances of the user model follow', async () => {
       const error = await follow(group as unknown as User, ann).then(
         () => null,

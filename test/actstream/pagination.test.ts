@@ -14,7 +14,7 @@ import {
 } from '../../actstream/index.js';
 import { Group, User } from '../../models/index.js';
 import { database, resetDatabase } from '../helpers/database.js';
-import { at, ids, makeGroup, makeUser } from './fixtures.js';
+import { at, dataStatements, ids, makeGroup, makeUser, recordQueries } from './fixtures.js';
 
 type Read = (options: StreamOptions) => Promise<StreamPage>;
 
@@ -131,5 +131,10 @@ describe('stream pagination', () => {
     expect(pages).to.have.length(5);
     expect(pages.flat().map((a) => a.id)).to.deep.equal(newestFirst(sent));
     expect(ids(pages[0]).length).to.equal(50);
+    // The follows, the page, its actors: three statements, however many follows.
+    const sequelize = await database();
+    const { result, queries } = await recordQueries(sequelize, () => userStream(ann, { limit: 20 }));
+    expect(result.actions).to.have.length(20);
+    expect(dataStatements(queries)).to.have.length(3);
   });
 });

@@ -71,6 +71,20 @@ describe('actstream registry and labels', () => {
     }
   });
 
+  it('still reads actions that reference a model unregistered since', async () => {
+    const user = await makeUser('Ann');
+    const gadget = await Gadget.create();
+    registry.register(Gadget);
+    try {
+      await action.send(user, { verb: 'fixed', target: gadget });
+    } finally {
+      registry.unregister(Gadget);
+    }
+    const { actions } = await actorStream(user);
+    expect(actions[0].target).to.equal(null);
+    expect(actions[0].toString(actions[0].timestamp)).to.equal(`Ann fixed Gadget ${gadget.id} 0 minutes ago`);
+  });
+
   describe('NotRegisteredError, naming the model', () => {
     let user: User;
     let gadget: Gadget;

@@ -103,6 +103,7 @@ describe('action.send', () => {
     ['missing', undefined],
     ['a number', 42],
     ['null', null],
+    ['longer than 255 characters', 'x'.repeat(256)],
   ] as const) {
     it(`rejects a verb that is ${name} and writes nothing`, async () => {
       const error = await rejection(action.send(ann, { verb: verb as unknown as string, target: group }));
