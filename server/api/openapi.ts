@@ -3,6 +3,7 @@ import {
   ActionJson,
   As2Json,
   CreateTokenBody,
+  apiSchemas,
   ErrorJson,
   FlagQuery,
   FollowBody,
@@ -25,24 +26,26 @@ type Json = Record<string, unknown>;
 
 const COMPONENTS = '#/components/schemas/';
 
-/** A schema as JSON Schema 2020-12 (OpenAPI 3.1's dialect), its named parts moved to components. */
-function jsonSchema(schema: z.ZodType, io: 'input' | 'output', components: Json): Json {
-  const converted = z.toJSONSchema(schema, { io, unrepresentable: 'any', reused: 'ref' }) as Json;
-  const defs = (converted.$defs ?? {}) as Json;
-  delete converted.$defs;
-  delete converted.$schema;
-  const rewrite = (value: Json) => JSON.parse(JSON.stringify(value).replaceAll('"#/$defs/', `"${COMPONENTS}`)) as Json;
-  for (const [name, def] of Object.entries(defs)) components[name] = rewrite(def as Json);
-  const id = schema.meta()?.id;
-  if (typeof id === 'string') {
-    components[id] = rewrite(converted);
-    return { $ref: COMPONENTS + id };
-  }
-  return rewrite(converted);
+function clean(schema: Json): Json {
+  const { $schema: _schema, $id: _id, ...rest } = schema;
+  return rest;
 }
 
-function queryParameters(schema: z.ZodObject, components: Json): Json[] {
-  const converted = jsonSchema(schema, 'input', components) as { properties?: Json };
+/** The named response schemas as JSON Schema 2020-12 (OpenAPI 3.1's dialect), referring to each other. */
+function componentSchemas(): Json {
+  const converted = z.toJSONSchema(apiSchemas, { io: 'output', unrepresentable: 'any', uri: (id) => COMPONENTS + id });
+  return Object.fromEntries(Object.entries(converted.schemas).map(([name, schema]) => [name, clean(schema as Json)]));
+}
+
+/** A reference to a named (registered) schema, or an unnamed request schema inlined. */
+function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): Json {
+  const id = apiSchemas.get(schema)?.id;
+  if (id) return { $ref: COMPONENTS + id };
+  return clean(z.toJSONSchema(schema, { io, unrepresentable: 'any', reused: 'inline' }) as Json);
+}
+
+function queryParameters(schema: z.ZodObject): Json[] {
+  const converted = jsonSchema(schema, 'input') as { properties?: Json };
   return Object.entries(converted.properties ?? {}).map(([name, property]) => ({
     name,
     in: 'query',
@@ -63,10 +66,10 @@ let cached: Json | undefined;
 /** The OpenAPI 3.1 document of the JSON API, generated from the schemas the routes validate with. */
 export function openApiDocument(): Json {
   if (cached) return cached;
-  const components: Json = {};
-  const error = jsonSchema(ErrorJson, 'output', components);
-  const page = jsonSchema(StreamPageJson, 'output', components);
-  const as2 = jsonSchema(As2Json, 'output', components);
+  const components = componentSchemas();
+  const error = jsonSchema(ErrorJson, 'output');
+  const page = jsonSchema(StreamPageJson, 'output');
+  const as2 = jsonSchema(As2Json, 'output');
   const errors = (...statuses: number[]) =>
     Object.fromEntries(statuses.map((status) => [String(status), { description: 'Error', content: json(error) }]));
   const streamResponses = {
@@ -76,11 +79,11 @@ export function openApiDocument(): Json {
     },
     ...errors(400, 404),
   };
-  const streamQuery = queryParameters(StreamQuery, components);
+  const streamQuery = queryParameters(StreamQuery);
   const typeParam = pathParameter('type', 'A registered model name, e.g. User');
   const idParam = pathParameter('id', "The object's primary key");
-  const body = (schema: z.ZodType) => ({ required: true, content: json(jsonSchema(schema, 'input', components)) });
-  const ok = (description: string, schema: z.ZodType) => ({ description, content: json(jsonSchema(schema, 'output', components)) });
+  const body = (schema: z.ZodType) => ({ required: true, content: json(jsonSchema(schema, 'input')) });
+  const ok = (description: string, schema: z.ZodType) => ({ description, content: json(jsonSchema(schema, 'output')) });
   const auth = [{ bearer: [] }, { session: [] }];
 
   const objectStream = (kind: string) => ({
@@ -106,7 +109,7 @@ export function openApiDocument(): Json {
         get: {
           summary: "The logged-in user's feed (with withUserActivity, their own private actions too)",
           security: auth,
-          parameters: queryParameters(UserStreamQuery, components),
+          parameters: queryParameters(UserStreamQuery),
           responses: { ...streamResponses, ...errors(401) },
         },
       },
@@ -115,7 +118,7 @@ export function openApiDocument(): Json {
           summary: 'One action (public, or your own)',
           parameters: [pathParameter('id', 'Action id')],
           responses: {
-            '200': { description: 'The action', content: { ...json(jsonSchema(ActionJson, 'output', components)), 'application/activity+json': { schema: as2 } } },
+            '200': { description: 'The action', content: { ...json(jsonSchema(ActionJson, 'output')), 'application/activity+json': { schema: as2 } } },
             ...errors(400, 404),
           },
         },
@@ -146,7 +149,7 @@ export function openApiDocument(): Json {
         get: {
           summary: "An object's followers",
           security: auth,
-          parameters: [typeParam, idParam, ...queryParameters(FlagQuery, components)],
+          parameters: [typeParam, idParam, ...queryParameters(FlagQuery)],
           responses: { '200': ok('Followers', FollowersJson), ...errors(400, 401, 404) },
         },
       },
@@ -154,7 +157,7 @@ export function openApiDocument(): Json {
         get: {
           summary: 'What a user follows',
           security: auth,
-          parameters: [pathParameter('userId', 'User id'), ...queryParameters(FlagQuery, components)],
+          parameters: [pathParameter('userId', 'User id'), ...queryParameters(FlagQuery)],
           responses: { '200': ok('Followed objects', FollowingJson), ...errors(400, 401, 404) },
         },
       },

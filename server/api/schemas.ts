@@ -68,7 +68,9 @@ export const CreateTokenBody = z.strictObject({
 });
 export const TokenIdParams = z.object({ id: z.string().regex(/^\d{1,15}$/, 'must be a positive integer') });
 
-// Responses
+// Responses, registered by name: /api/openapi.json lists them under components.schemas.
+
+export const apiSchemas = z.registry<{ id: string }>();
 
 export const ObjectRef = z
   .strictObject({
@@ -78,7 +80,7 @@ export const ObjectRef = z
     url: z.string(),
     deleted: z.literal(true).optional(),
   })
-  .meta({ id: 'ObjectRef' });
+  .register(apiSchemas, { id: 'ObjectRef' });
 
 export const ActionJson = z
   .strictObject({
@@ -94,17 +96,17 @@ export const ActionJson = z
     target: ObjectRef.nullable(),
     url: z.string(),
   })
-  .meta({ id: 'Action' });
+  .register(apiSchemas, { id: 'Action' });
 
 export const StreamPageJson = z
   .strictObject({ actions: z.array(ActionJson), next: z.string().nullable() })
-  .meta({ id: 'StreamPage' });
+  .register(apiSchemas, { id: 'StreamPage' });
 
 export const ErrorJson = z
   .strictObject({
     error: z.strictObject({ code: z.string(), message: z.string(), details: z.unknown() }),
   })
-  .meta({ id: 'Error' });
+  .register(apiSchemas, { id: 'Error' });
 
 export const FollowJson = z
   .strictObject({
@@ -114,13 +116,13 @@ export const FollowJson = z
     started: z.string(),
     created: z.boolean(),
   })
-  .meta({ id: 'Follow' });
+  .register(apiSchemas, { id: 'Follow' });
 
-export const UnfollowJson = z.strictObject({ removed: z.number().int() }).meta({ id: 'Unfollow' });
-export const FollowersJson = z.strictObject({ followers: z.array(ObjectRef) }).meta({ id: 'Followers' });
-export const FollowingJson = z.strictObject({ following: z.array(ObjectRef) }).meta({ id: 'Following' });
+export const UnfollowJson = z.strictObject({ removed: z.number().int() }).register(apiSchemas, { id: 'Unfollow' });
+export const FollowersJson = z.strictObject({ followers: z.array(ObjectRef) }).register(apiSchemas, { id: 'Followers' });
+export const FollowingJson = z.strictObject({ following: z.array(ObjectRef) }).register(apiSchemas, { id: 'Following' });
 
-export const SessionJson = z.strictObject({ user: ObjectRef, csrfToken: z.string() }).meta({ id: 'Session' });
+export const SessionJson = z.strictObject({ user: ObjectRef, csrfToken: z.string() }).register(apiSchemas, { id: 'Session' });
 
 export const TokenJson = z
   .strictObject({
@@ -130,14 +132,14 @@ export const TokenJson = z
     createdAt: z.string(),
     lastUsedAt: z.string().nullable(),
   })
-  .meta({ id: 'Token' });
+  .register(apiSchemas, { id: 'Token' });
 export const NewTokenJson = TokenJson.extend({
   token: z.string().describe('Shown once; only its hash is kept'),
   feedUrls: z.strictObject({ atom: z.string(), rss: z.string() }).optional(),
-}).meta({ id: 'NewToken' });
-export const TokenListJson = z.strictObject({ tokens: z.array(TokenJson) }).meta({ id: 'TokenList' });
+}).register(apiSchemas, { id: 'NewToken' });
+export const TokenListJson = z.strictObject({ tokens: z.array(TokenJson) }).register(apiSchemas, { id: 'TokenList' });
 
-export const As2Json = z.looseObject({ '@context': z.string(), type: z.string() }).meta({ id: 'ActivityStreams' });
+export const As2Json = z.looseObject({ '@context': z.string(), type: z.string() }).register(apiSchemas, { id: 'ActivityStreams' });
 
 export type ActionJsonType = z.infer<typeof ActionJson>;
 export type ObjectRefType = z.infer<typeof ObjectRef>;
