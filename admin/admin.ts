@@ -33,13 +33,22 @@ export async function createAdmin(rootPath: string = ADMIN_ROOT): Promise<AdminJ
       followResource(links, components),
     ],
     dashboard: { handler: dashboardHandler(links), component: components.Dashboard },
-    branding: { companyName: 'Actstream', withMadeWithLove: false },
+    branding: { companyName: 'Actstream', logo: false, withMadeWithLove: false },
     locale: {
       language: 'en',
       translations: {
         en: {
           labels: { [ACTION_LOG_ID]: 'Action log', [FOLLOW_ID]: 'Follows' },
           actions: { activity: 'Activity' },
+          components: {
+            Login: { welcomeHeader: 'Actstream admin', welcomeMessage: 'Staff only: log in with your email and password.' },
+          },
+          resources: {
+            [ACTION_LOG_ID]: {
+              properties: { actor: 'Actor', actionObject: 'Action object', target: 'Target', changes: 'Data', sentence: 'Sentence' },
+            },
+            [FOLLOW_ID]: { properties: { user: 'User', object: 'Followed object', contentType: 'Followed type' } },
+          },
         },
       },
     },

@@ -20,7 +20,7 @@ const ActionChanges: React.FC<BasePropertyProps> = ({ record }) => {
   const data = parse<unknown>(record?.params?.dataJson, null);
   return (
     <Box mb="xl">
-      <Label>Changes</Label>
+      <Label>Changes (before / after)</Label>
       {rows.length === 0 ? (
         <Text mb="lg">No field changes recorded.</Text>
       ) : (

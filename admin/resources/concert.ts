@@ -30,7 +30,6 @@ export function concertResource(): ResourceWithOptions {
   return {
     resource: Concert,
     options: {
-      navigation: { name: 'Concerts', icon: 'Music' },
       listProperties: ['id', 'title', 'date', 'bandId', 'locationId'],
       editProperties: ['title', 'date', 'bandId', 'locationId'],
       actions: {
