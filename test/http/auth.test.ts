@@ -62,6 +62,16 @@ describe('HTTP: authentication', () => {
     });
   });
 
+  it('counts an admin login (same session store and cookie) on the API', async () => {
+    await w.ann.update({ isStaff: true });
+    const agent = request.agent(app);
+    await agent.post('/admin/login').type('form').send({ email: 'ann@example.com', password: PASSWORD }).expect(302);
+    const me = await agent.get('/api/session').expect(200);
+    expect(me.body.user).to.deep.include({ type: 'User', id: String(w.ann.id) });
+    await agent.post('/api/actions').send({ verb: 'waved' }).expect(403);
+    await agent.post('/api/actions').set('X-CSRF-Token', me.body.csrfToken).send({ verb: 'waved' }).expect(201);
+  });
+
   describe('CSRF for cookie-authenticated changes', () => {
     it('refuses POST /api/actions without or with a wrong X-CSRF-Token, and writes nothing', async () => {
       const { agent, csrf } = await loggedIn(app, 'ann@example.com');
