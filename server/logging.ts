@@ -1,0 +1,132 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Request, RequestHandler } from 'express';
+import { pino, type DestinationStream, type Logger } from 'pino';
+import { pinoHttp } from 'pino-http';
+
+export type { Logger } from 'pino';
+
+export const REQUEST_ID_HEADER = 'X-Request-Id';
+
+/** A caller's own request id is kept only when it is short and plain (no log injection). */
+const ACCEPTABLE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
+
+/** Bearer and feed tokens (ast_…, asf_…) may appear in URLs (feed links): never in a log line. */
+const TOKEN_PATTERN = /\b(ast|asf)_[A-Za-z0-9_-]+/g;
+const SECRET_QUERY_KEY = /token|password|secret|key|sid|csrf/i;
+
+/** The URL without tokens and without the values of query parameters that look secret. */
+export function safeUrl(url: string): string {
+  const [path, query] = url.split('?', 2) as [string, string | undefined];
+  const cleanPath = path.replace(TOKEN_PATTERN, '$1_[redacted]');
+  if (query === undefined) return cleanPath;
+  const cleanQuery = query
+    .split('&')
+    .map((pair) => {
+      const [key] = pair.split('=', 1) as [string];
+      return SECRET_QUERY_KEY.test(key) ? `${key}=[redacted]` : pair.replace(TOKEN_PATTERN, '$1_[redacted]');
+    })
+    .join('&');
+  return `${cleanPath}?${cleanQuery}`;
+}
+
+/**
+ * Errors keep only their type, message, code and stack: Sequelize errors carry the SQL and its
+ * bound values (a password hash, a token hash), which must not reach the log.
+ */
+function errorSerializer(error: unknown): object {
+  if (!(error instanceof Error)) return { message: String(error) };
+  const code = (error as { code?: unknown }).code ?? (error as { original?: { code?: unknown } }).original?.code;
+  return {
+    type: error.constructor?.name ?? 'Error',
+    message: error.message.replace(TOKEN_PATTERN, '$1_[redacted]').slice(0, 1000),
+    ...(typeof code === 'string' || typeof code === 'number' ? { code } : {}),
+    stack: error.stack,
+  };
+}
+
+function requestSerializer(req: IncomingMessage & { id?: unknown }): object {
+  const express = req as Partial<Request>;
+  return {
+    id: req.id,
+    method: req.method,
+    url: safeUrl(express.originalUrl ?? req.url ?? ''),
+    remoteAddress: req.socket?.remoteAddress,
+  };
+}
+
+function responseSerializer(res: ServerResponse): object {
+  return { statusCode: res.statusCode };
+}
+
+export interface LoggerOptions {
+  level?: string;
+  /** Where lines go (default stdout). Tests pass a stream they read. */
+  destination?: DestinationStream;
+}
+
+/**
+ * The app's JSON logger. Headers, bodies and sessions are never serialised; the redact list is a
+ * second line of defence for anything logged by hand.
+ */
+export function createLogger({ level = process.env.LOG_LEVEL ?? 'info', destination }: LoggerOptions = {}): Logger {
+  const options = {
+    level,
+    timestamp: pino.stdTimeFunctions.isoTime,
+    serializers: { err: errorSerializer, error: errorSerializer, req: requestSerializer, res: responseSerializer },
+    redact: {
+      paths: [
+        'password',
+        'passwordHash',
+        'token',
+        'tokenHash',
+        'secret',
+        'sessionSecret',
+        'csrfToken',
+        'authorization',
+        'cookie',
+        '*.password',
+        '*.passwordHash',
+        '*.token',
+        '*.tokenHash',
+        '*.sessionSecret',
+        '*.csrfToken',
+        '*.authorization',
+        '*.cookie',
+        '*.headers',
+      ],
+      censor: '[redacted]',
+    },
+  };
+  return destination ? pino(options, destination) : pino(options);
+}
+
+/** A logger that drops everything (the default for apps built in tests). */
+export function silentLogger(): Logger {
+  return pino({ level: 'silent' });
+}
+
+/**
+ * pino-http: one line per finished request, a request id (the caller's X-Request-Id when plain, else
+ * a new UUID) on every line logged through `req.log`, and the id echoed in the X-Request-Id header.
+ */
+export function requestLogging(logger: Logger): RequestHandler {
+  return pinoHttp({
+    logger,
+    quietReqLogger: true,
+    genReqId: (req, res) => {
+      const given = req.headers['x-request-id'];
+      const id = typeof given === 'string' && ACCEPTABLE_REQUEST_ID.test(given) ? given : randomUUID();
+      res.setHeader(REQUEST_ID_HEADER, id);
+      return id;
+    },
+    customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+  }) as unknown as RequestHandler;
+}
+
+/** Logs a server-side failure on the request's logger (with its id) when there is one. */
+export function logServerError(req: Request, error: unknown, message = 'request failed'): void {
+  const log = (req as Request & { log?: Logger }).log;
+  if (log) log.error({ err: error }, message);
+  else console.error(error);
+}
