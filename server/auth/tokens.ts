@@ -3,6 +3,7 @@ import { ApiToken, User } from '../../models/index.js';
 import type { TokenScope } from '../../models/api-token.js';
 
 const PREFIX = { api: 'ast_', feed: 'asf_' } as const;
+const LAST_USED_RESOLUTION_MS = 60_000;
 
 function hashOf(token: string): string {
   return createHash('sha256').update(token).digest('hex');
@@ -22,7 +23,11 @@ export async function userForToken(token: string, scope: TokenScope): Promise<Us
   const record = await ApiToken.findOne({ where: { tokenHash: hashOf(token), scope } });
   if (!record) return null;
   const user = await User.findByPk(record.userId);
-  if (user) await record.update({ lastUsedAt: new Date() }, { silent: true });
+  // A write per request would serialise readers on SQLite: note the use at most once a minute.
+  const now = new Date();
+  if (user && (!record.lastUsedAt || now.getTime() - record.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS)) {
+    await record.update({ lastUsedAt: now }, { silent: true });
+  }
   return user;
 }
 
