@@ -178,6 +178,11 @@ export function openApiDocument(): Json {
           requestBody: body(CreateTokenBody),
           responses: { '201': ok('The new token', NewTokenJson), ...errors(400, 401, 403) },
         },
+        delete: {
+          summary: 'Revoke the bearer token this request is made with',
+          security: [{ bearer: [] }],
+          responses: { '204': { description: 'Revoked' }, ...errors(400, 401, 403) },
+        },
       },
       '/api/tokens/{id}': {
         delete: {

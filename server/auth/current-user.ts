@@ -2,13 +2,15 @@ import type { NextFunction, Request, Response } from 'express';
 import { User } from '../../models/index.js';
 import { HttpError, unauthorized } from '../api/errors.js';
 import { hasValidCsrfToken, isSafeMethod } from './csrf.js';
-import { userForToken } from './tokens.js';
+import { tokenOwner } from './tokens.js';
 
 export type AuthMethod = 'token' | 'session';
 
 interface Authenticated {
   user: User;
   method: AuthMethod;
+  /** The bearer token's id, when a token was used. */
+  tokenId?: number;
 }
 
 const authenticated = new WeakMap<Request, Authenticated>();
@@ -30,9 +32,9 @@ export async function identify(req: Request, _res: Response, next: NextFunction)
     const header = req.get('authorization');
     if (header !== undefined) {
       const match = /^Bearer\s+(\S+)$/i.exec(header);
-      const user = match ? await userForToken(match[1], 'api') : null;
-      if (!user) throw new HttpError(401, 'invalid_token', 'The bearer token is unknown or revoked');
-      authenticated.set(req, { user, method: 'token' });
+      const owner = match ? await tokenOwner(match[1], 'api') : null;
+      if (!owner) throw new HttpError(401, 'invalid_token', 'The bearer token is unknown or revoked');
+      authenticated.set(req, { user: owner.user, method: 'token', tokenId: owner.record.id });
       return next();
     }
     const id = sessionUserId(req);
@@ -57,6 +59,11 @@ export function requireUser(req: Request): User {
     throw new HttpError(403, 'csrf_failed', 'Missing or wrong X-CSRF-Token header (get it from GET /api/session)');
   }
   return found.user;
+}
+
+/** The id of the bearer token the request came with, if any. */
+export function currentTokenId(req: Request): number | undefined {
+  return authenticated.get(req)?.tokenId;
 }
 
 export function authMethod(req: Request): AuthMethod | undefined {

@@ -1,10 +1,10 @@
 import { Router } from 'express';
 import type { ApiToken } from '../../models/index.js';
 import { handler } from '../api/handler.js';
-import { notFound } from '../api/errors.js';
+import { HttpError, notFound } from '../api/errors.js';
 import { CreateTokenBody, TokenIdParams } from '../api/schemas.js';
 import { baseUrl } from '../api/urls.js';
-import { requireUser } from './current-user.js';
+import { currentTokenId, requireUser } from './current-user.js';
 import { createToken, revokeToken, tokensOf } from './tokens.js';
 
 function tokenJson(record: ApiToken) {
@@ -17,7 +17,7 @@ function tokenJson(record: ApiToken) {
   };
 }
 
-/** GET/POST /tokens and DELETE /tokens/:id: a user's own bearer and feed tokens. */
+/** GET/POST /tokens, DELETE /tokens/:id and DELETE /tokens (the token in use): a user's own tokens. */
 export function tokenRoutes(): Router {
   const router = Router();
   router.get(
@@ -37,6 +37,18 @@ export function tokenRoutes(): Router {
       const feedUrls =
         scope === 'feed' ? { atom: `${base}/feeds/user/${token}.atom`, rss: `${base}/feeds/user/${token}.rss` } : undefined;
       res.status(201).json({ ...tokenJson(record), token, ...(feedUrls ? { feedUrls } : {}) });
+    }),
+  );
+  router.delete(
+    '/tokens',
+    handler(async (req, res) => {
+      const user = requireUser(req);
+      const id = currentTokenId(req);
+      if (id === undefined) {
+        throw new HttpError(400, 'invalid_request', 'Name the token: DELETE /api/tokens/:id (or call this with the bearer token to revoke)');
+      }
+      await revokeToken(user, id);
+      res.status(204).end();
     }),
   );
   router.delete(

@@ -19,6 +19,11 @@ export async function createToken(user: User, name: string, scope: TokenScope): 
 
 /** The user a token of this scope belongs to, or null for an unknown or revoked token. */
 export async function userForToken(token: string, scope: TokenScope): Promise<User | null> {
+  return (await tokenOwner(token, scope))?.user ?? null;
+}
+
+/** The token's record and its user, or null for an unknown or revoked token. */
+export async function tokenOwner(token: string, scope: TokenScope): Promise<{ record: ApiToken; user: User } | null> {
   if (!token.startsWith(PREFIX[scope]) || token.length > 200) return null;
   const record = await ApiToken.findOne({ where: { tokenHash: hashOf(token), scope } });
   if (!record) return null;
@@ -28,7 +33,7 @@ export async function userForToken(token: string, scope: TokenScope): Promise<Us
   if (user && (!record.lastUsedAt || now.getTime() - record.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS)) {
     await record.update({ lastUsedAt: now }, { silent: true });
   }
-  return user;
+  return user ? { record, user } : null;
 }
 
 export function tokensOf(user: User): Promise<ApiToken[]> {

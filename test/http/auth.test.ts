@@ -3,7 +3,7 @@ import type { Express } from 'express';
 import request from 'supertest';
 import { Action, Follow } from '../../actstream/index.js';
 import { ApiToken } from '../../models/index.js';
-import { loggedIn, PASSWORD, seedWorld, testApp, type World } from './fixtures.js';
+import { bearerFor, loggedIn, PASSWORD, seedWorld, testApp, type World } from './fixtures.js';
 
 describe('HTTP: authentication', () => {
   let app: Express;
@@ -129,6 +129,17 @@ describe('HTTP: authentication', () => {
       await request(app).delete(`/api/tokens/${created.body.id}`).set('Authorization', auth).expect(204);
       const revoked = await request(app).get('/api/streams/user').set('Authorization', auth).expect(401);
       expect(revoked.body.error.code).to.equal('invalid_token');
+    });
+
+    it('DELETE /api/tokens with a bearer token revokes that token; with a cookie it asks for an id', async () => {
+      const auth = await bearerFor(w.ann);
+      const other = await bearerFor(w.ann);
+      await request(app).delete('/api/tokens').set('Authorization', auth).expect(204);
+      await request(app).get('/api/tokens').set('Authorization', auth).expect(401);
+      await request(app).get('/api/tokens').set('Authorization', other).expect(200);
+      const { agent, csrf } = await loggedIn(app, 'ann@example.com');
+      const res = await agent.delete('/api/tokens').set('X-CSRF-Token', csrf).expect(400);
+      expect(res.body.error.message).to.include('/api/tokens/:id');
     });
 
     it("cannot revoke someone else's token (404, and it keeps working)", async () => {

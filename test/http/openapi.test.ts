@@ -132,6 +132,7 @@ describe('HTTP: OpenAPI document', () => {
     conforms('POST', '/api/tokens', token);
     conforms('DELETE', `/api/tokens/${token.body.id}`, await agent.delete(`/api/tokens/${token.body.id}`).set('X-CSRF-Token', csrf));
     conforms('DELETE', `/api/tokens/${token.body.id}`, await agent.delete(`/api/tokens/${token.body.id}`).set('X-CSRF-Token', csrf));
+    conforms('DELETE', '/api/tokens', await agent.delete('/api/tokens').set('X-CSRF-Token', csrf));
     conforms('DELETE', '/api/session', await agent.delete('/api/session').set('X-CSRF-Token', csrf));
   });
 });
