@@ -147,7 +147,10 @@ export function actionLogResource(links: Links, components: AdminComponents): Re
             if (!action) return response;
             await loadReferences([action]);
             const view = actionView(action, links, context.h.resourceUrl({ resourceId: ACTION_LOG_ID }));
-            await withReferenceLabels([record], links);
+            for (const role of REFERENCES) {
+              record.params[role] = view[role]?.label ?? null;
+              record.params[`${role}Href`] = view[role]?.href ?? null;
+            }
             record.params.sentence = view.sentence;
             record.params.dataJson = JSON.stringify(view.data);
             record.params.changesJson = JSON.stringify(view.diff);
