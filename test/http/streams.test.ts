@@ -86,6 +86,11 @@ describe('HTTP: GET /api/streams', () => {
     const cases: [string, number, string][] = [
       ['/api/streams/any/Nope/1', 404, 'unknown_type'],
       ['/api/streams/any/sequelize/1', 404, 'unknown_type'],
+      // Sequelize models that are not registered with actstream are not types here.
+      ['/api/streams/any/ApiToken/1', 404, 'unknown_type'],
+      ['/api/streams/any/Action/1', 404, 'unknown_type'],
+      ['/api/streams/model/Follow', 404, 'unknown_type'],
+      ['/api/streams/any/user/1', 404, 'unknown_type'],
       ['/api/streams/model/Nope', 404, 'unknown_type'],
       ['/api/streams/any/User/999999', 404, 'not_found'],
       ['/api/streams/any/User/abc', 404, 'not_found'],
