@@ -1,9 +1,9 @@
 import { Resource as SequelizeResource } from '@adminjs/sequelize';
 import { BaseRecord, type ActionContext, type ActionRequest, type ActionResponse, type Filter, type RecordJSON, type ResourceWithOptions } from 'adminjs';
-import { QueryTypes } from 'sequelize';
+import { Op, QueryTypes } from 'sequelize';
 import { Action, loadReferences, registry } from '../actstream/index.js';
 import { actionView } from './action-view.js';
-import { actionLogWhere } from './action-log-query.js';
+import { actionLogWhere, hasTypeFilter, mergeByTime } from './action-log-query.js';
 import type { AdminComponents } from './components/index.js';
 import type { Links } from './links.js';
 
@@ -42,13 +42,22 @@ class ActionLogResource extends SequelizeResource {
   ): Promise<BaseRecord[]> {
     const direction = sort.direction === 'asc' ? 'ASC' : 'DESC';
     const sortBy = sort.sortBy ?? 'timestamp';
-    const rows = await Action.findAll({
-      where: actionLogWhere(filter),
-      limit,
-      offset,
-      // id breaks ties, so actions sent in the same millisecond keep their order.
-      order: sortBy === 'id' ? [['id', direction]] : [[sortBy, direction], ['id', direction]],
-    });
+    const where = actionLogWhere(filter);
+    // id breaks ties, so actions sent in the same millisecond keep their order.
+    const order: [string, string][] = sortBy === 'id' ? [['id', direction]] : [[sortBy, direction], ['id', direction]];
+    let rows: Action[];
+    if (sortBy === 'timestamp' && hasTypeFilter(filter)) {
+      // The type indexes are (type, public, timestamp, id): ordered by time within public and within
+      // private actions, not across both. Read each range in order and merge, instead of sorting
+      // every action of that type (a million-row table: ~200 ms → a few ms, bench/admin.ts).
+      const branch = (isPublic: boolean) =>
+        Action.findAll({ attributes: ['id', 'timestamp'], where: { [Op.and]: [where, { public: isPublic }] }, order, limit: offset + limit });
+      const [open, hidden] = await Promise.all([branch(true), branch(false)]);
+      const ids = mergeByTime(open, hidden, direction).slice(offset, offset + limit).map((row) => row.id);
+      rows = ids.length ? await Action.findAll({ where: { id: { [Op.in]: ids } }, order }) : [];
+    } else {
+      rows = await Action.findAll({ where, limit, offset, order });
+    }
     return rows.map((row) => new BaseRecord(row.toJSON(), this));
   }
 }

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { mergeByTime } from '../../admin/action-log-query.js';
 import { diffRows } from '../../admin/diff.js';
 import { createLinks } from '../../admin/links.js';
 import { coerceNumbers, permittedPayload } from '../../admin/payload.js';
@@ -26,6 +27,18 @@ describe('admin helpers', () => {
       expect(diffRows({ level: 10 })).to.deep.equal([]);
       expect(diffRows({ changes: 'nope' })).to.deep.equal([]);
       expect(diffRows({ changes: { x: 1 } })).to.deep.equal([]);
+    });
+  });
+
+  describe('mergeByTime', () => {
+    const row = (id: number, minute: number) => ({ id, timestamp: new Date(Date.UTC(2026, 0, 1, 0, minute)) });
+    it('merges two newest-first lists, ties broken by id', () => {
+      const merged = mergeByTime([row(9, 5), row(4, 3), row(2, 3)], [row(7, 4), row(3, 3), row(1, 0)], 'DESC');
+      expect(merged.map((r) => r.id)).to.deep.equal([9, 7, 4, 3, 2, 1]);
+    });
+    it('merges oldest-first lists and handles an empty side', () => {
+      expect(mergeByTime([row(1, 0), row(3, 2)], [row(2, 1)], 'ASC').map((r) => r.id)).to.deep.equal([1, 2, 3]);
+      expect(mergeByTime([], [row(2, 1)], 'DESC').map((r) => r.id)).to.deep.equal([2]);
     });
   });
 

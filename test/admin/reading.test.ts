@@ -77,6 +77,19 @@ describe('admin: reading actions', () => {
       expect(await verbs(`?filters.actorType=User&filters.timestamp~~from=${from}&filters.timestamp~~to=${to}`)).to.deep.equal(['updated']);
     });
 
+    it('keeps newest-first order across public and private actions when filtering by type, page after page', async () => {
+      const expected = await Action.findAll({ where: { actorType: 'User' }, order: [['timestamp', 'DESC'], ['id', 'DESC']] });
+      expect(expected.some((a) => !a.public), 'the fixture has a private action among them').to.equal(true);
+      const seen: number[] = [];
+      for (let page = 1; page <= 7; page += 1) {
+        const res = await list(`?filters.actorType=User&perPage=4&page=${page}`);
+        seen.push(...(res.body.records as { id: number }[]).map((r) => r.id));
+      }
+      expect(seen).to.deep.equal(expected.map((a) => a.id));
+      const ascending = await list('?filters.actorType=User&perPage=3&direction=asc&sortBy=timestamp');
+      expect((ascending.body.records as { id: number }[]).map((r) => r.id)).to.deep.equal(expected.slice(-3).reverse().map((a) => a.id));
+    });
+
     it('pages with a total the list can use', async () => {
       const first = await list('?perPage=10&page=1');
       const third = await list('?perPage=10&page=3');
