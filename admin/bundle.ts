@@ -16,6 +16,9 @@ export function bundleComponents(admin: AdminJS): Promise<void> {
   built = (async () => {
     await componentsBundler.createEntry({ content: entry });
     await componentsBundler.build();
+    // In production @adminjs/express's router calls admin.initialize(), which would start a second,
+    // unawaited build of the same file while it is being served; the bundle is already there.
+    process.env.ADMIN_JS_SKIP_BUNDLE = 'true';
   })();
   return built;
 }
