@@ -50,10 +50,14 @@ initModels(sequelize);
 say(`Seeding ${clients} users...`);
 const world = await seedLoadWorld(clients);
 
-const server = await startServer({ databaseUrl, logFile, env: { LOG_LEVEL: 'warn' } });
-say(`Server on ${server.baseUrl} (log: ${logFile}); ${clients} clients for ${seconds} s...`);
+const server = await startServer({ databaseUrl, logFile, env: { LOG_LEVEL: process.env.LOADTEST_LOG_LEVEL ?? 'warn' } });
+// On stderr even with --json: the fault test waits for this line before it stops the database.
+console.error(`load started on ${server.baseUrl} (server log: ${logFile}); ${clients} clients for ${seconds} s`);
 const run = await runLoad({ baseUrl: server.baseUrl, world, seconds, maxRequests });
 const exitCode = await server.stop();
+for (const a of run.attempts.filter((x) => !x.ok && !x.told).slice(0, 20)) {
+  console.error(`untold failure: ${a.op} by client ${a.client} at +${a.at} ms after ${a.ms} ms: ${a.status} ${a.message ?? ''}`);
+}
 const verification = await verifyLoad(world, run.expectations);
 const summary = await summarise(sequelize, { seconds, clients, run, verification, serverExit: exitCode });
 await sequelize.close();

@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { format } from 'node:util';
 import type { Request, RequestHandler } from 'express';
 import { pino, type DestinationStream, type Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
+import { isDatabaseUnavailable } from './unavailable.js';
 
 export type { Logger } from 'pino';
 
@@ -114,19 +116,47 @@ export function requestLogging(logger: Logger): RequestHandler {
   return pinoHttp({
     logger,
     quietReqLogger: true,
+    wrapSerializers: false,
     genReqId: (req, res) => {
       const given = req.headers['x-request-id'];
       const id = typeof given === 'string' && ACCEPTABLE_REQUEST_ID.test(given) ? given : randomUUID();
       res.setHeader(REQUEST_ID_HEADER, id);
       return id;
     },
-    customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+    // A response that closed before it ended (the client went away, or the socket was cut) is a warning.
+    customLogLevel: (_req, res, error) =>
+      error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 || !res.writableEnded ? 'warn' : 'info',
   }) as unknown as RequestHandler;
 }
 
-/** Logs a server-side failure on the request's logger (with its id) when there is one. */
+/**
+ * Logs a server-side failure on the request's logger (with its id) when there is one. A database
+ * outage is a warning without a stack: the client got a 503 and every request says the same.
+ */
 export function logServerError(req: Request, error: unknown, message = 'request failed'): void {
   const log = (req as Request & { log?: Logger }).log;
-  if (log) log.error({ err: error }, message);
-  else console.error(error);
+  if (!log) {
+    console.error(error);
+  } else if (isDatabaseUnavailable(error)) {
+    const { message: reason, code } = errorSerializer(error) as { message: string; code?: unknown };
+    log.warn({ reason, code }, `database unavailable (${message})`);
+  } else {
+    log.error({ err: error }, message);
+  }
+}
+
+/**
+ * Sends what modules print with console.* to the JSON log instead (one JSON object per line).
+ * Errors go through the error serialiser, so a Sequelize error's SQL and bound values never print.
+ */
+export function routeConsoleToLogger(logger: Logger): void {
+  const line = (args: unknown[]) => {
+    const errors = args.filter((a): a is Error => a instanceof Error);
+    const text = format(...args.map((a) => (a instanceof Error ? `${a.name}: ${a.message}` : a)));
+    return [errors.length ? { err: errors[0] } : {}, text.replace(TOKEN_PATTERN, '$1_[redacted]')] as const;
+  };
+  console.error = (...args: unknown[]) => logger.error(...line(args));
+  console.warn = (...args: unknown[]) => logger.warn(...line(args));
+  console.info = (...args: unknown[]) => logger.info(...line(args));
+  console.log = (...args: unknown[]) => logger.info(...line(args));
 }

@@ -28,7 +28,11 @@ export function shutdownGracefully(server: Server, { logger, release, timeoutMs 
         resolve();
       }, timeoutMs);
       timer.unref();
+      // Keep-alive connections with no request in flight would otherwise hold close() open, and a
+      // connection whose request finishes after the signal becomes idle only then: sweep until closed.
+      const sweep = setInterval(() => server.closeIdleConnections(), 100);
       server.close(async (error) => {
+        clearInterval(sweep);
         let code = 0;
         if (error) {
           logger.error({ err: error }, 'closing the server failed');
@@ -45,7 +49,6 @@ export function shutdownGracefully(server: Server, { logger, release, timeoutMs 
         exit(code);
         resolve();
       });
-      // Keep-alive connections with no request in flight would otherwise hold close() open.
       server.closeIdleConnections();
     });
     return stopping;

@@ -4,7 +4,7 @@ import { ConnectionError, TimeoutError } from 'sequelize';
 /** Seconds a client is told to wait before retrying when the database is out. */
 export const RETRY_AFTER_SECONDS = 5;
 
-export const UNAVAILABLE_MESSAGE = 'The database is unreachable right now; nothing was changed by this request. Retry shortly.';
+export const UNAVAILABLE_MESSAGE = 'The database is unreachable right now; please retry shortly.';
 
 // Codes drivers use for a connection that is gone or refused (PostgreSQL SQLSTATE class 08 and
 // 57P0x "the server is shutting down", MySQL/MariaDB, sockets), and SQLite's "locked for too long".

@@ -1,3 +1,4 @@
+import { request as httpRequest } from 'node:http';
 import type { LoadClient, LoadWorld } from './seed.js';
 
 export type Operation = 'action' | 'read' | 'follow' | 'unfollow' | 'admin-create' | 'admin-edit';
@@ -64,9 +65,42 @@ class CookieJar {
 }
 
 interface Sent {
-  res: Response | null;
+  res: Answer | null;
   body: unknown;
   text: string;
+}
+
+interface Answer {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  text: string;
+}
+
+interface Call {
+  method?: string;
+  headers?: Record<string, string>;
+  body?: string;
+}
+
+/**
+ * One request on a fresh connection (no keep-alive): a reused connection that the server closes
+ * just as the next request is sent looks like a dropped request, and this test must be able to
+ * tell a dropped request from a race of the client's own making.
+ */
+function call(url: string, { method = 'GET', headers = {}, body }: Call, timeoutMs: number): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const length = body === undefined ? {} : { 'content-length': String(Buffer.byteLength(body)) };
+    const req = httpRequest(url, { method, headers: { ...headers, ...length, connection: 'close' }, agent: false, timeout: timeoutMs }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (text += chunk));
+      res.once('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text }));
+      res.once('error', reject);
+    });
+    req.once('timeout', () => req.destroy(new Error('timeout')));
+    req.once('error', reject);
+    req.end(body);
+  });
 }
 
 /** Runs the clients until the time or request budget is spent; never throws for a failed request. */
@@ -85,27 +119,29 @@ export async function runLoad({ baseUrl, world, seconds, maxRequests, timeoutMs 
   let budget = maxRequests;
   const going = () => Date.now() < deadline && budget > 0;
 
-  async function send(client: LoadClient, op: Operation, path: string, init: RequestInit, ok: (res: Response, body: unknown) => boolean): Promise<Sent & { attempt: Attempt }> {
+  async function send(client: LoadClient, op: Operation, path: string, init: Call, ok: (res: Answer, body: unknown) => boolean): Promise<Sent & { attempt: Attempt }> {
     budget--;
     const t0 = Date.now();
-    let res: Response | null = null;
+    let res: Answer | null = null;
     let text = '';
     let body: unknown = null;
     try {
-      res = await fetch(baseUrl + path, { ...init, redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) });
-      text = await res.text();
+      res = await call(baseUrl + path, init, timeoutMs);
+      text = res.text;
       try {
         body = JSON.parse(text);
       } catch {
         body = null;
       }
-    } catch {
+    } catch (error) {
       res = null;
+      text = `no response: ${String((error as { code?: unknown }).code ?? (error as Error).message)}`;
     }
     const status = res?.status ?? 0;
     const success = res !== null && ok(res, body);
     const message = messageOf(body, text);
-    const retryAfter = res?.headers.get('retry-after') ?? null;
+    const retryAfterHeader = res?.headers['retry-after'];
+    const retryAfter = typeof retryAfterHeader === 'string' ? retryAfterHeader : null;
     const told =
       !success &&
       res !== null &&
@@ -178,12 +214,12 @@ export async function runLoad({ baseUrl, world, seconds, maxRequests, timeoutMs 
     const login = sessions.get(client.index);
     if (!login) return;
     const { jar } = login;
-    const form = (fields: Record<string, string>): RequestInit => ({
+    const form = (fields: Record<string, string>): Call => ({
       method: 'POST',
       headers: { cookie: jar.header(), 'content-type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams(fields).toString(),
     });
-    const saved = (res: Response, body: unknown) => {
+    const saved = (res: Answer, body: unknown) => {
       const b = body as { notice?: { type?: string }; record?: { params?: { id?: unknown }; errors?: object } } | null;
       return res.status === 200 && b?.notice?.type === 'success' && Object.keys(b.record?.errors ?? {}).length === 0;
     };

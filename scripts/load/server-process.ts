@@ -22,7 +22,10 @@ export function freePort(): Promise<number> {
 export interface ServerProcess {
   baseUrl: string;
   child: ChildProcess;
-  /** SIGTERM, then the exit code (null if killed by a signal). */
+  port: number;
+  /** The exit code once the process has ended (null if a signal killed it). */
+  exited: Promise<number | null>;
+  /** Sends SIGTERM (once), then waits for the exit code; SIGKILL after `timeoutMs`. */
   stop(timeoutMs?: number): Promise<number | null>;
 }
 
@@ -64,11 +67,18 @@ export async function startServer({ databaseUrl, logFile, env = {}, readyTimeout
     await new Promise((r) => setTimeout(r, 200));
   }
 
+  let signalled = false;
   return {
     baseUrl,
     child,
+    port,
+    exited,
     async stop(timeoutMs = 20_000) {
-      if (child.exitCode === null) child.kill('SIGTERM');
+      // A second SIGTERM would hit Node's default handler and kill the process mid-shutdown.
+      if (child.exitCode === null && !signalled) {
+        signalled = true;
+        child.kill('SIGTERM');
+      }
       const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
       const code = await exited;
       clearTimeout(timer);

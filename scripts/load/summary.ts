@@ -19,6 +19,11 @@ export interface LoadSummary {
   /** Requests per operation and status, e.g. { "action 201": 9000, "action 503": 3 }. */
   statuses: Record<string, number>;
   serverExit: number | null;
+  /** When the last failed request started (ms into the load; null: none failed) and how many succeeded after it. */
+  lastErrorAtMs: number | null;
+  okAfterLastError: number;
+  /** What failed requests were told, "<op> <status> <message>" -> count (the first 20 kinds). */
+  failures: Record<string, number>;
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -46,6 +51,14 @@ export async function summarise(
     statuses[key] = (statuses[key] ?? 0) + 1;
   }
   const latencies = attempts.map((a) => a.ms).sort((x, y) => x - y);
+  const failures = attempts.filter((a) => !a.ok);
+  const lastErrorAtMs = failures.length ? Math.max(...failures.map((a) => a.at)) : null;
+  const failureKinds: Record<string, number> = {};
+  for (const a of failures) {
+    const key = `${a.op} ${a.status}${a.retryAfter ? ` (Retry-After ${a.retryAfter})` : ''} ${(a.message ?? '').slice(0, 120)}`;
+    if (key in failureKinds || Object.keys(failureKinds).length < 20) failureKinds[key] = (failureKinds[key] ?? 0) + 1;
+  }
+  const okAfterLastError = attempts.filter((a) => a.ok && (lastErrorAtMs === null || a.at > lastErrorAtMs)).length;
   return {
     database: await databaseName(sequelize),
     seconds,
@@ -61,5 +74,8 @@ export async function summarise(
     phantom: verification.phantom,
     statuses,
     serverExit,
+    lastErrorAtMs,
+    okAfterLastError,
+    failures: failureKinds,
   };
 }
