@@ -26,3 +26,10 @@ export async function staffUserOf(currentAdmin: CurrentAdmin | undefined): Promi
   if (!user || !user.isStaff) throw new ForbiddenError('Only staff users can change records here.');
   return user;
 }
+
+/** Whether the user with this id still exists and is staff. */
+export async function stillStaff(id: string | undefined): Promise<boolean> {
+  if (!id) return false;
+  const user = await User.findByPk(id, { attributes: ['id', 'isStaff'] });
+  return !!user?.isStaff;
+}

@@ -1,11 +1,12 @@
 import { buildAuthenticatedRouter } from '@adminjs/express';
 import type AdminJS from 'adminjs';
-import express, { type Router } from 'express';
+import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import session from 'express-session';
 import type { Sequelize } from 'sequelize';
 import type { ServerConfig } from '../server/config.js';
 import { loginLimit } from '../server/login-limit.js';
 import { SESSION_COOKIE, sessionOptions } from '../server/session.js';
-import { authenticateStaff } from './auth.js';
+import { authenticateStaff, stillStaff } from './auth.js';
 
 export interface AdminRouterOptions {
   sequelize: Sequelize;
@@ -19,13 +20,27 @@ export interface AdminRouterOptions {
  * before any body parser: AdminJS parses its own bodies.
  */
 export function adminRouter(admin: AdminJS, { sequelize, config, loginAttempts }: AdminRouterOptions): Router {
+  const options = sessionOptions(sequelize, config.sessionSecret, config.production);
   const router = express.Router();
   // AdminJS answers a failed login with the login page (200) and a good one with a redirect.
   router.post('/login', loginLimit({ succeeded: (_req, res) => res.statusCode === 302, limit: loginAttempts }));
+  // The session is read here first (AdminJS's own session middleware then sees it and steps aside),
+  // so a session whose user was deleted or lost isStaff since logging in is dropped on its next request.
+  router.use(session(options));
+  router.use((req: Request, _res: Response, next: NextFunction) => {
+    const current = (req.session as { adminUser?: { id?: string } }).adminUser;
+    if (!current) return next();
+    stillStaff(current.id)
+      .then((ok) => {
+        if (!ok) delete (req.session as { adminUser?: unknown }).adminUser;
+        next();
+      })
+      .catch(next);
+  });
   return buildAuthenticatedRouter(
     admin,
     { authenticate: authenticateStaff, cookieName: SESSION_COOKIE, cookiePassword: config.sessionSecret },
     router,
-    sessionOptions(sequelize, config.sessionSecret, config.production),
+    options,
   );
 }

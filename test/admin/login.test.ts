@@ -87,9 +87,13 @@ describe('admin login', () => {
     const demoted = await makeUser('former@example.com', true, 'Former');
     const agent = supertest.agent(app);
     await agent.post('/admin/login').type('form').send({ email: 'former@example.com', password: STAFF_PASSWORD });
+    expect((await agent.get('/admin/api/resources/groups/actions/list')).status).to.equal(200);
     await demoted.update({ isStaff: false });
+    const read = await agent.get('/admin/api/resources/groups/actions/list');
+    expect(read.status).to.equal(302);
+    expect(read.headers.location).to.equal('/admin/login');
     const res = await agent.post('/admin/api/resources/groups/actions/new').type('form').send({ name: 'Sneaky' });
-    expect(res.body.notice.type).to.equal('error');
+    expect(res.status).to.equal(302);
     const { Group } = await import('../../models/index.js');
     expect(await Group.count({ where: { name: 'Sneaky' } })).to.equal(0);
   });
