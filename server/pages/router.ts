@@ -51,6 +51,9 @@ export function pagesRouter(session: RequestHandler): Router {
   router.use(['/streams', '/actions', '/followers', '/following', '/login', '/logout'], session, identify);
   router.use(loginRoutes());
 
+  // The site's front page is the list of streams (a fixed path, never one from the request).
+  router.get('/', (_req, res) => res.redirect(302, '/streams'));
+
   router.get('/streams', (req, res) => {
     const models = [...registry.models().keys()].map((name) => ({ name, path: paths.modelPage(name) }));
     render(res, 200, 'models.njk', { title: 'Streams', models, ...layout(req) });
