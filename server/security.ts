@@ -55,3 +55,30 @@ export function securityHeaders({ production, adminPath = '/admin' }: SecurityHe
     (isAdmin ? admin : site)(req, res, next);
   };
 }
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * CSRF, second line: a state-changing request that carries cookies (and no bearer token) must come
+ * from this site. Browsers send Origin (and Sec-Fetch-Site) on cross-site form posts and fetches;
+ * the API's X-CSRF-Token and SameSite=Lax are the first line, and AdminJS has no token of its own.
+ */
+export const rejectCrossSiteWrites: RequestHandler = (req, res, next) => {
+  if (SAFE_METHODS.has(req.method) || !req.headers.cookie || req.headers.authorization) return next();
+  const origin = req.get('origin');
+  let foreign = req.get('sec-fetch-site') === 'cross-site';
+  if (origin !== undefined) {
+    try {
+      foreign ||= origin === 'null' || new URL(origin).hostname !== req.hostname;
+    } catch {
+      foreign = true;
+    }
+  }
+  if (!foreign) return next();
+  const message = 'Cross-site request refused: state changes with a cookie must come from this site.';
+  if (req.path.startsWith('/api/')) {
+    res.status(403).json({ error: { code: 'cross_site_request', message, details: { origin: origin ?? null } } });
+  } else {
+    res.status(403).type('text/plain').send(message);
+  }
+};
