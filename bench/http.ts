@@ -3,21 +3,17 @@
 // over real HTTP on 127.0.0.1, at --actions actions. The app runs here; autocannon runs in a child
 // process (bench/http-load.ts) for a bounded time per endpoint.
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import type { Model, Sequelize } from 'sequelize';
+import type { Model } from 'sequelize';
 import { action, follow } from '../actstream/index.js';
-import { connect } from '../db/connect.js';
-import { migrate } from '../db/migrate.js';
-import { Comment, Group, User, initModels } from '../models/index.js';
+import { Comment, Group, User } from '../models/index.js';
 import { createApp } from '../server/app.js';
 import { createToken } from '../server/auth/tokens.js';
 import { parseArgs } from './args.js';
+import { openBenchDatabase } from './database.js';
 import { random } from './stats.js';
 
 const run = promisify(execFile);
@@ -33,22 +29,6 @@ const LOAD_SCRIPT = fileURLToPath(new URL('./http-load.ts', import.meta.url));
 const log = (message: string) => {
   if (!JSON_OUTPUT) console.error(message);
 };
-
-async function openDatabase(): Promise<{ sequelize: Sequelize; cleanup: () => void }> {
-  let dir: string | undefined;
-  let url = process.env.DATABASE_URL;
-  if (!url) {
-    dir = mkdtempSync(join(tmpdir(), 'actstream-bench-http-'));
-    url = `sqlite:${join(dir, 'bench.sqlite')}`;
-  }
-  const sequelize = await connect(url, { logging: false });
-  await migrate(sequelize);
-  initModels(sequelize);
-  const qi = sequelize.getQueryInterface();
-  const tables = ['api_tokens', 'sessions', 'actstream_actions', 'actstream_follows', 'concerts', 'comments', 'locations', 'bands', 'groups', 'users'];
-  for (const table of tables) await sequelize.query(`DELETE FROM ${qi.quoteIdentifier(table)}`);
-  return { sequelize, cleanup: () => dir && rmSync(dir, { recursive: true, force: true }) };
-}
 
 interface LoadResult {
   requests: number;
@@ -70,7 +50,7 @@ async function load(base: string, requests: { path: string; headers?: Record<str
 }
 
 async function main(): Promise<void> {
-  const { sequelize, cleanup } = await openDatabase();
+  const { sequelize, close } = await openBenchDatabase();
   const rand = random(7);
   const pick = <T>(list: T[]): T => list[Math.floor(rand() * list.length)];
   log(`database: ${sequelize.getDialect()}, ${ACTIONS} actions`);
@@ -127,8 +107,7 @@ async function main(): Promise<void> {
   log(`GET /api/streams/user         ${user.requests_per_s} req/s, p95 ${user.p95_ms} ms`);
 
   await new Promise((resolve) => server.close(resolve));
-  await sequelize.close();
-  cleanup();
+  await close();
   const result = {
     actions: ACTIONS,
     database: sequelize.getDialect(),

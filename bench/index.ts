@@ -1,8 +1,5 @@
 // `npm run bench -- --actions 100000 [--json] [--samples 200]`: the actstream core on a fresh database
 // (a new SQLite file, or DATABASE_URL emptied first) with deterministic data; see README "Benchmarks".
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { CreationAttributes, Model, ModelStatic, Sequelize } from 'sequelize';
 import {
@@ -16,10 +13,9 @@ import {
   userStream,
   type StreamPage,
 } from '../actstream/index.js';
-import { connect } from '../db/connect.js';
-import { migrate } from '../db/migrate.js';
-import { Band, Comment, Concert, Group, Location, User, initModels } from '../models/index.js';
+import { Band, Comment, Concert, Group, Location, User } from '../models/index.js';
 import { parseArgs } from './args.js';
+import { openBenchDatabase } from './database.js';
 import { random, summarise } from './stats.js';
 
 const args = parseArgs(process.argv.slice(2));
@@ -34,23 +30,6 @@ const log = (message: string) => {
 };
 
 let queries = 0;
-
-async function openDatabase(): Promise<{ sequelize: Sequelize; cleanup: () => void }> {
-  let dir: string | undefined;
-  let url = process.env.DATABASE_URL;
-  if (!url) {
-    dir = mkdtempSync(join(tmpdir(), 'actstream-bench-'));
-    url = `sqlite:${join(dir, 'bench.sqlite')}`;
-  }
-  const sequelize = await connect(url, { logging: () => void queries++ });
-  await migrate(sequelize);
-  initModels(sequelize);
-  const qi = sequelize.getQueryInterface();
-  for (const table of ['actstream_actions', 'actstream_follows', 'concerts', 'comments', 'locations', 'bands', 'groups', 'users']) {
-    await sequelize.query(`DELETE FROM ${qi.quoteIdentifier(table)}`);
-  }
-  return { sequelize, cleanup: () => dir && rmSync(dir, { recursive: true, force: true }) };
-}
 
 async function bulkInsert<M extends Model>(model: ModelStatic<M>, rows: CreationAttributes<M>[]): Promise<M[]> {
   const saved: M[] = [];
@@ -98,7 +77,7 @@ async function measure(page: (i: number) => Promise<StreamPage>): Promise<Stream
 }
 
 async function main(): Promise<void> {
-  const { sequelize, cleanup } = await openDatabase();
+  const { sequelize, close } = await openBenchDatabase({ logging: () => void queries++ });
   const rand = random(42);
   const pick = <T>(list: T[]): T => list[Math.floor(rand() * list.length)];
   log(`database: ${sequelize.getDialect()}, ${ACTIONS} actions`);
@@ -191,8 +170,7 @@ async function main(): Promise<void> {
     actor_deep_pages: depth,
     bytes_per_action: Math.round((await tableBytes(sequelize)) / total),
   };
-  await sequelize.close();
-  cleanup();
+  await close();
 
   if (JSON_OUTPUT) {
     console.log(JSON.stringify(result));

@@ -1,0 +1,40 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Options, Sequelize } from 'sequelize';
+import { connect } from '../db/connect.js';
+import { migrate } from '../db/migrate.js';
+import { initModels } from '../models/index.js';
+
+// Children before parents, so foreign keys never object.
+const TABLES = ['api_tokens', 'sessions', 'actstream_actions', 'actstream_follows', 'concerts', 'comments', 'locations', 'bands', 'groups', 'users'];
+
+export interface BenchDatabase {
+  sequelize: Sequelize;
+  /** Closes the connection and removes the temporary SQLite file, if one was made. */
+  close: () => Promise<void>;
+}
+
+/**
+ * A fresh, migrated database with the app's models: DATABASE_URL emptied first, else a new SQLite
+ * file in a temporary folder.
+ */
+export async function openBenchDatabase(options: Options = {}, url: string | undefined = process.env.DATABASE_URL): Promise<BenchDatabase> {
+  let dir: string | undefined;
+  if (!url) {
+    dir = mkdtempSync(join(tmpdir(), 'actstream-bench-'));
+    url = `sqlite:${join(dir, 'bench.sqlite')}`;
+  }
+  const sequelize = await connect(url, { logging: false, ...options });
+  await migrate(sequelize);
+  initModels(sequelize);
+  const qi = sequelize.getQueryInterface();
+  for (const table of TABLES) await sequelize.query(`DELETE FROM ${qi.quoteIdentifier(table)}`);
+  return {
+    sequelize,
+    close: async () => {
+      await sequelize.close();
+      if (dir) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
