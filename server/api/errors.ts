@@ -1,6 +1,8 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { ZodError } from 'zod';
 import { ActstreamArgumentError, InvalidCursorError, NotRegisteredError } from '../../actstream/index.js';
+import { logServerError } from '../logging.js';
+import { isDatabaseUnavailable, UNAVAILABLE_MESSAGE } from '../unavailable.js';
 
 /** The JSON body of every API error. */
 export interface ErrorBody {
@@ -58,6 +60,7 @@ export function toHttpError(error: unknown): HttpError {
       return new HttpError(error.status, 'bad_request', 'The request could not be read');
     }
   }
+  if (isDatabaseUnavailable(error)) return new HttpError(503, 'database_unavailable', UNAVAILABLE_MESSAGE);
   return new HttpError(500, 'internal_error', 'Something went wrong on our side');
 }
 
@@ -66,10 +69,10 @@ export function errorBody(error: HttpError): ErrorBody {
 }
 
 /** The API's last middleware: every error answers as `{ error: { code, message, details } }`. */
-export const jsonErrorHandler: ErrorRequestHandler = (error: unknown, _req, res, next) => {
+export const jsonErrorHandler: ErrorRequestHandler = (error: unknown, req, res, next) => {
   if (res.headersSent) return next(error);
   const http = toHttpError(error);
-  if (http.status >= 500) console.error(error);
+  if (http.status >= 500) logServerError(req, error);
   res.status(http.status).json(errorBody(http));
 };
 

@@ -3,6 +3,7 @@ import { identify } from '../auth/current-user.js';
 import { sessionRoutes } from '../auth/session-routes.js';
 import { tokenRoutes } from '../auth/token-routes.js';
 import { actionRoutes } from './action-routes.js';
+import { refuseNulCharacters } from '../nul-characters.js';
 import { HttpError, jsonErrorHandler, jsonNotFound } from './errors.js';
 import { followRoutes } from './follow-routes.js';
 import { openApiDocument } from './openapi.js';
@@ -30,7 +31,7 @@ export function apiRouter(session: RequestHandler): Router {
   router.get('/openapi.json', (_req, res) => {
     res.json(openApiDocument());
   });
-  router.use(jsonBodiesOnly, express.json({ limit: BODY_LIMIT, strict: true }));
+  router.use(jsonBodiesOnly, express.json({ limit: BODY_LIMIT, strict: true, reviver: refuseNulCharacters }));
   router.use(session, identify);
   router.use(sessionRoutes(), tokenRoutes(), streamRoutes(), actionRoutes(), followRoutes());
   router.use(jsonNotFound);
