@@ -1,0 +1,111 @@
+import { expect } from 'chai';
+import type { Express } from 'express';
+import request from 'supertest';
+import { Action, Follow } from '../../actstream/index.js';
+import { ApiToken, Band, Group, User } from '../../models/index.js';
+import { bearerFor, seedWorld, testApp, type World } from '../http/fixtures.js';
+
+// SQL metacharacters in every filter, cursor, type and id: a 4xx or an empty/ exact answer, never a
+// 5xx, never a changed table.
+const SQL = [
+  "'",
+  "' OR '1'='1",
+  "' OR 1=1 --",
+  '"; DROP TABLE actstream_actions; --',
+  "'); DELETE FROM users; --",
+  '1; DELETE FROM actstream_follows',
+  '1 UNION SELECT "passwordHash" FROM users',
+  '%',
+  '_',
+  '\\',
+  '\\x27',
+  '$1',
+  ':verb',
+  '?',
+  '*/ /*',
+  '`',
+  'ä%\u0000',
+];
+
+async function snapshot(): Promise<number[]> {
+  return Promise.all([Action.count(), Follow.count(), User.count(), Group.count(), Band.count(), ApiToken.count()]);
+}
+
+describe('reliability: SQL metacharacters are harmless', function () {
+  this.timeout(120_000);
+  let app: Express;
+  let w: World;
+  let bearer: string;
+
+  before(async () => {
+    ({ app } = await testApp());
+    w = await seedWorld();
+    bearer = await bearerFor(w.bob);
+  });
+
+  it('in stream filters, cursors, types and ids of the API, pages and feeds', async () => {
+    const before = await snapshot();
+    for (const raw of SQL) {
+      const v = encodeURIComponent(raw);
+      const urls = [
+        `/api/streams/any/Group/${w.climbers.id}?verb=${v}`,
+        `/api/streams/any/Group/${w.climbers.id}?before=${v}`,
+        `/api/streams/any/Group/${w.climbers.id}?since=${v}`,
+        `/api/streams/any/Group/${w.climbers.id}?limit=${v}`,
+        `/api/streams/model/User?verb=${v}&until=${v}`,
+        `/api/streams/any/${v}/1`,
+        `/api/streams/actor/User/${v}`,
+        `/api/streams/target/Group/${v}`,
+        `/api/streams/model/${v}`,
+        `/api/streams/user?followFlag=${v}&verb=${v}`,
+        `/api/actions/${v}`,
+        `/api/followers/Group/${v}?flag=${v}`,
+        `/api/followers/${v}/1`,
+        `/api/following/${v}?flag=${v}`,
+        `/streams/Group/${v}`,
+        `/streams/${v}/1`,
+        `/streams/${v}`,
+        `/streams/Group/${w.climbers.id}?before=${v}`,
+        `/actions/${v}`,
+        `/feeds/any/Group/${v}.atom`,
+        `/feeds/model/${v}.rss`,
+        `/feeds/user/${v}.atom`,
+      ];
+      for (const url of urls) {
+        const res = await request(app).get(url).set('Authorization', bearer);
+        expect(res.status, `${url}: ${res.text.slice(0, 200)}`).to.be.oneOf([200, 400, 404]);
+        if (url.includes('verb=') && res.status === 200 && res.body.actions) {
+          // An exact filter: a wildcard or quote matches no verb of the world.
+          expect(res.body.actions, url).to.deep.equal([]);
+        }
+      }
+      for (const body of [
+        { type: raw, id: 1 },
+        { type: 'Group', id: raw },
+        { type: 'Group', id: w.climbers.id, flag: raw },
+      ]) {
+        const res = await request(app).post('/api/follows').set('Authorization', bearer).send(body);
+        expect(res.status, `follow ${JSON.stringify(body)}: ${res.text}`).to.be.oneOf([200, 201, 400, 404]);
+        await request(app).delete('/api/follows').set('Authorization', bearer).send(body);
+      }
+      for (const ref of [{ type: raw, id: '1' }, { type: 'Group', id: raw }]) {
+        const res = await request(app).post('/api/actions').set('Authorization', bearer).send({ verb: 'probed', target: ref });
+        expect(res.status, `action target ${JSON.stringify(ref)}: ${res.text}`).to.be.oneOf([400, 404]);
+      }
+    }
+    // Follows with metacharacter flags were made and removed again; nothing else changed.
+    const after = await snapshot();
+    expect(after.slice(2), 'users, groups, bands, tokens').to.deep.equal(before.slice(2));
+    expect(await Action.count({ where: { verb: 'probed' } })).to.equal(0);
+  });
+
+  it('are stored and found back exactly as sent', async () => {
+    for (const raw of SQL.filter((s) => !s.includes('\u0000'))) {
+      const verb = `said ${raw}`;
+      const sent = await request(app).post('/api/actions').set('Authorization', bearer).send({ verb, description: raw, data: { raw } }).expect(201);
+      const found = await request(app).get(`/api/streams/actor/User/${w.bob.id}`).query({ verb }).expect(200);
+      expect(found.body.actions.map((a: { id: number }) => a.id), verb).to.deep.equal([sent.body.id]);
+      expect(found.body.actions[0]).to.deep.include({ verb, description: raw, data: { raw } });
+    }
+  });
+});
