@@ -6,7 +6,7 @@ import { mountStreamsHttp } from './api/mount.js';
 import type { ServerConfig } from './config.js';
 import { finalErrorHandler } from './final-errors.js';
 import { requestLogging, silentLogger, type Logger } from './logging.js';
-import { rejectNulInUrl } from './nul-characters.js';
+import { refuseNulInRecords, rejectNulInUrl } from './nul-characters.js';
 import { rejectCrossSiteWrites, securityHeaders } from './security.js';
 import { retryAfterOn503 } from './unavailable.js';
 
@@ -22,6 +22,7 @@ export async function createApp({ sequelize, config, logger }: AppOptions): Prom
   const app = express();
   app.disable('x-powered-by');
   if (config.production) app.set('trust proxy', 1);
+  refuseNulInRecords(sequelize);
   // First: a request id and log line for everything, Retry-After on every 503, helmet's headers, and
   // refusals that need no route (cross-site cookie writes, NUL in the URL).
   app.use(requestLogging(logger ?? silentLogger()), retryAfterOn503, securityHeaders({ production: config.production }), rejectCrossSiteWrites, rejectNulInUrl);

@@ -3,6 +3,7 @@ import type { Express } from 'express';
 import request from 'supertest';
 import { Action, Follow } from '../../actstream/index.js';
 import { ApiToken, Band, Group, User } from '../../models/index.js';
+import { loggedIn as adminLoggedIn, makeUser } from '../admin/helpers.js';
 import { bearerFor, seedWorld, testApp, type World } from '../http/fixtures.js';
 
 // SQL metacharacters in every filter, cursor, type and id: a 4xx or an empty/ exact answer, never a
@@ -107,5 +108,26 @@ describe('reliability: SQL metacharacters are harmless', function () {
       expect(found.body.actions.map((a: { id: number }) => a.id), verb).to.deep.equal([sent.body.id]);
       expect(found.body.actions[0]).to.deep.include({ verb, description: raw, data: { raw } });
     }
+  });
+
+  it('in admin form values: a clear answer, never a 500 or a stack trace, nothing half-saved', async () => {
+    await makeUser('staff@example.com', true);
+    const admin = await adminLoggedIn(app, 'staff@example.com');
+    const groups = await Group.count();
+    for (const name of [...SQL, 'x'.repeat(400)]) {
+      const res = await admin.post('/admin/api/resources/groups/actions/new').type('form').send({ name });
+      const shown = `${JSON.stringify(name).slice(0, 40)}: ${res.status} ${res.text.slice(0, 200)}`;
+      expect(res.status, shown).to.be.below(500);
+      expect(res.text, shown).not.to.match(/\n\s+at |node_modules|SequelizeDatabaseError/);
+      const saved = res.status === 200 && res.body.notice?.type === 'success';
+      // A NUL would be stored changed ("\0" on PostgreSQL): refused everywhere.
+      if (name.includes('\u0000')) expect(saved, shown).to.equal(false);
+      if (saved) {
+        const group = await Group.findByPk(res.body.record.params.id);
+        // Stored exactly as sent (or, where a database truncates nothing silently, refused above).
+        expect(group?.name, shown).to.equal(name);
+      }
+    }
+    expect(await Group.count()).to.be.at.least(groups);
   });
 });
