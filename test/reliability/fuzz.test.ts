@@ -123,7 +123,7 @@ describe('reliability: fuzzing every route (fast-check)', function () {
           if (res.status >= 400) expect(await counts(), `a refused request wrote: ${shown}`).to.deep.equal(before);
         },
       ),
-      { numRuns: 400, seed: Number(process.env.FUZZ_SEED ?? Date.now() % 2 ** 31) },
+      { numRuns: 800, seed: Number(process.env.FUZZ_SEED ?? Date.now() % 2 ** 31) },
     );
   });
 });
