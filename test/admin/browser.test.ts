@@ -1,25 +1,19 @@
 import { expect } from 'chai';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { Action, withoutTracking } from '../../actstream/index.js';
 import { Band, Concert, Location, trackAppModels } from '../../models/index.js';
+import { ARTIFACTS, listen, openBrowser, type TestBrowser, type TestServer } from '../helpers/browser.js';
 import { resetDatabase } from '../helpers/database.js';
 import { adminApp, makeUser, STAFF_PASSWORD } from './helpers.js';
-
-const ARTIFACTS = join(process.cwd(), 'test', 'artifacts');
 
 // The real AdminJS UI in Debian's chromium: log in, create a concert through the form, then find
 // its actions in the Action log, in the concert's Activity view and on the dashboard.
 describe('admin in a browser', function () {
   this.timeout(120_000);
-  let server: Server;
+  let server: TestServer;
+  let browser: TestBrowser;
   let base: string;
-  let profile: string;
-  let context: BrowserContext;
   let page: Page;
   let untrack: () => void;
 
@@ -32,28 +26,16 @@ describe('admin in a browser', function () {
     });
     untrack = trackAppModels();
     const app = await adminApp();
-    server = await new Promise<Server>((resolve) => {
-      const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
-    });
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    mkdirSync(ARTIFACTS, { recursive: true });
-    profile = mkdtempSync(join(tmpdir(), 'actstream-chromium-'));
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: '/usr/bin/chromium',
-      headless: true,
-      viewport: { width: 1400, height: 900 },
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
-    page = context.pages()[0] ?? (await context.newPage());
-    // The login page links a web font that cannot load offline; don't wait for it.
-    await page.route(/fonts\.googleapis|fonts\.gstatic/, (route) => route.abort());
+    server = await listen(app);
+    base = server.base;
+    browser = await openBrowser({ viewport: { width: 1400, height: 900 } });
+    page = browser.page;
   });
 
   after(async () => {
     untrack?.();
-    await context?.close();
-    await new Promise((resolve) => server?.close(resolve));
-    if (profile) rmSync(profile, { recursive: true, force: true });
+    await browser?.close();
+    await server?.close();
   });
 
   const shot = (name: string) => page.screenshot({ path: join(ARTIFACTS, `admin-${name}.png`), fullPage: true });

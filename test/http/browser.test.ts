@@ -1,48 +1,32 @@
 import { expect } from 'chai';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
+import { ARTIFACTS, listen, openBrowser, type TestBrowser, type TestServer } from '../helpers/browser.js';
 import { seedWorld, testApp, type World } from './fixtures.js';
-
-const ARTIFACTS = join(process.cwd(), 'test', 'artifacts');
 
 // The public pages in Debian's chromium: open a user's stream, follow a link in a sentence to the
 // group's stream, and page back through the group's activity.
 describe('public pages in a browser', function () {
   this.timeout(120_000);
-  let server: Server;
+  let server: TestServer;
+  let browser: TestBrowser;
   let base: string;
-  let profile: string;
-  let context: BrowserContext;
   let page: Page;
   let w: World;
 
   before(async () => {
     const { app } = await testApp();
     w = await seedWorld();
-    server = await new Promise<Server>((resolve) => {
-      const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
-    });
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    mkdirSync(ARTIFACTS, { recursive: true });
-    profile = mkdtempSync(join(tmpdir(), 'actstream-pages-chromium-'));
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: '/usr/bin/chromium',
-      headless: true,
-      javaScriptEnabled: false, // the pages must read and navigate without JavaScript
-      viewport: { width: 1000, height: 700 },
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
-    page = context.pages()[0] ?? (await context.newPage());
+    server = await listen(app);
+    base = server.base;
+    // The pages must read and navigate without JavaScript.
+    browser = await openBrowser({ viewport: { width: 1000, height: 700 }, javaScriptEnabled: false });
+    page = browser.page;
   });
 
   after(async () => {
-    await context?.close();
-    await new Promise((resolve) => server?.close(resolve));
-    if (profile) rmSync(profile, { recursive: true, force: true });
+    await browser?.close();
+    await server?.close();
   });
 
   it("opens a user's page and follows a link to the group's stream", async () => {

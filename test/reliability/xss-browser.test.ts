@@ -1,18 +1,13 @@
 import { expect } from 'chai';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import request from 'supertest';
 import { action, withoutTracking } from '../../actstream/index.js';
 import { Band, Concert, Group, Location, User } from '../../models/index.js';
 import { createApp } from '../../server/app.js';
+import { ARTIFACTS, listen, openBrowser, type TestBrowser, type TestServer } from '../helpers/browser.js';
 import { database, resetDatabase } from '../helpers/database.js';
 import { makeUser, STAFF_PASSWORD } from '../admin/helpers.js';
-
-const ARTIFACTS = join(process.cwd(), 'test', 'artifacts');
 
 // Each payload would set window.__xss or request /xss-beacon if it ever ran.
 const P = {
@@ -25,11 +20,10 @@ const P = {
 
 describe('reliability: HTML and script in data are escaped (browser)', function () {
   this.timeout(120_000);
-  let server: Server;
+  let server: TestServer;
+  let browser: TestBrowser;
   let base: string;
-  let context: BrowserContext;
   let page: Page;
-  let profile: string;
   const beacons: string[] = [];
   let ids: { user: number; group: number; concert: number; band: number; action: number };
 
@@ -48,29 +42,18 @@ describe('reliability: HTML and script in data are escaped (browser)', function 
       return { user: user.id, group: group.id, concert: concert.id, band: band.id, action: sent.id };
     });
     const app = await createApp({ sequelize, config: { sessionSecret: 'xss-browser-test', production: false } });
-    server = await new Promise<Server>((resolve) => {
-      const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
-    });
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    mkdirSync(ARTIFACTS, { recursive: true });
-    profile = mkdtempSync(join(tmpdir(), 'actstream-chromium-'));
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: '/usr/bin/chromium',
-      headless: true,
-      viewport: { width: 1300, height: 900 },
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
-    context.on('request', (req) => {
+    server = await listen(app);
+    base = server.base;
+    browser = await openBrowser({ viewport: { width: 1300, height: 900 } });
+    browser.context.on('request', (req) => {
       if (req.url().includes('xss-beacon')) beacons.push(req.url());
     });
-    page = context.pages()[0] ?? (await context.newPage());
-    await page.route(/fonts\.googleapis|fonts\.gstatic/, (route) => route.abort());
+    page = browser.page;
   });
 
   after(async () => {
-    await context?.close();
-    await new Promise((resolve) => server?.close(resolve));
-    if (profile) rmSync(profile, { recursive: true, force: true });
+    await browser?.close();
+    await server?.close();
   });
 
   async function visit(path: string, shot: string, waitFor?: string): Promise<string> {
@@ -102,8 +85,8 @@ describe('reliability: HTML and script in data are escaped (browser)', function 
   });
 
   it('feeds and JSON carry the payloads escaped', async () => {
-    const atom = await request(server).get(`/feeds/any/Group/${ids.group}.atom`).expect(200);
-    const rss = await request(server).get(`/feeds/any/Group/${ids.group}.rss`).expect(200);
+    const atom = await request(base).get(`/feeds/any/Group/${ids.group}.atom`).expect(200);
+    const rss = await request(base).get(`/feeds/any/Group/${ids.group}.rss`).expect(200);
     // Atom: text and HTML constructs are entity-escaped, so no raw tag appears anywhere.
     expect(atom.text).to.include('posted');
     expect(atom.text).not.to.match(/<script>|<img |<svg /);
@@ -112,7 +95,7 @@ describe('reliability: HTML and script in data are escaped (browser)', function 
     const descriptions = [...rss.text.matchAll(/<item>[\s\S]*?<description>([\s\S]*?)<\/description>/g)].map((m) => m[1]!);
     expect(descriptions.length).to.be.greaterThan(0);
     for (const description of descriptions) expect(description).not.to.match(/<script>|<img |<svg /);
-    const json = await request(server).get(`/api/actions/${ids.action}`).expect(200);
+    const json = await request(base).get(`/api/actions/${ids.action}`).expect(200);
     expect(json.type).to.equal('application/json');
     expect(json.body.verb).to.equal(`posted ${P.script}`);
     await visit(`/feeds/any/Group/${ids.group}.atom`, 'atom-feed');
