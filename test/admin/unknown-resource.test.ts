@@ -1,0 +1,28 @@
+import { expect } from 'chai';
+import type { Express } from 'express';
+import supertest from 'supertest';
+import { resetDatabase } from '../helpers/database.js';
+import { adminApp, loggedIn, makeUser } from './helpers.js';
+
+describe('admin: unknown resources', () => {
+  let app: Express;
+
+  before(async () => {
+    app = await adminApp();
+    await resetDatabase();
+    await makeUser('staff@example.com', true);
+  });
+
+  it('answers 404 with a message for a resource id that does not exist (AdminJS alone says 500)', async () => {
+    const agent = await loggedIn(app, 'staff@example.com');
+    const res = await agent.get('/admin/api/resources/actstream_actions/actions/list').expect(404);
+    expect(res.body.notice).to.deep.equal({ message: 'There is no resource "actstream_actions".', type: 'error' });
+    await agent.get('/admin/api/resources/action-log/actions/list').expect(200);
+  });
+
+  it('still sends anonymous callers to the login page, naming nothing', async () => {
+    const res = await supertest(app).get('/admin/api/resources/nope/actions/list');
+    expect(res.status).to.equal(302);
+    expect(res.headers.location).to.match(/\/admin\/login$/);
+  });
+});
