@@ -7,6 +7,7 @@ import type { ServerConfig } from '../server/config.js';
 import { loginLimit } from '../server/login-limit.js';
 import { SESSION_COOKIE, sessionOptions } from '../server/session.js';
 import { authenticateStaff, stillStaff } from './auth.js';
+import { adminRequestGuard } from './request-guard.js';
 
 export interface AdminRouterOptions {
   sequelize: Sequelize;
@@ -37,15 +38,7 @@ export function adminRouter(admin: AdminJS, { sequelize, config, loginAttempts }
       })
       .catch(next);
   });
-  // AdminJS throws (a 500) for a resource id it does not know: for a signed-in admin, say what it is.
-  router.use('/api/resources/:resourceId', (req: Request, res: Response, next: NextFunction) => {
-    const signedIn = Boolean((req.session as { adminUser?: unknown }).adminUser);
-    if (signedIn && !admin.resources.some((resource) => resource.id() === req.params.resourceId)) {
-      res.status(404).json({ notice: { message: `There is no resource "${req.params.resourceId}".`, type: 'error' } });
-      return;
-    }
-    next();
-  });
+  router.use(adminRequestGuard(admin));
   return buildAuthenticatedRouter(
     admin,
     { authenticate: authenticateStaff, cookieName: SESSION_COOKIE, cookiePassword: config.sessionSecret },
