@@ -1,3 +1,5 @@
+import { Action, Follow } from '../../actstream/index.js';
+import { ApiToken, Band, Group, User } from '../../models/index.js';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,4 +26,9 @@ export function readJsonLog(file: string): Record<string, unknown>[] {
         throw new Error(`not a JSON log line: ${line.slice(0, 300)}`);
       }
     });
+}
+
+/** Row counts of every table a request can write, to show a refused request wrote nothing. */
+export function rowCounts(): Promise<number[]> {
+  return Promise.all([Action.count(), Follow.count(), ApiToken.count(), User.count(), Group.count(), Band.count()]);
 }
