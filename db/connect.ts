@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { Sequelize, Transaction, type Options } from 'sequelize';
+import { sqliteDriver } from './sqlite-driver.js';
 
 interface DatabaseSettings extends Options {
   url?: string;
@@ -22,6 +23,7 @@ export async function connect(url: string | undefined = process.env.DATABASE_URL
     mkdirSync(dirname(merged.storage), { recursive: true });
   }
   if (merged.dialect === 'sqlite') {
+    merged.dialectModule ??= sqliteDriver;
     // Writers queue for the one write lock up front instead of failing when a read upgrades.
     merged.transactionType ??= Transaction.TYPES.IMMEDIATE;
   }

@@ -1,0 +1,209 @@
+import BetterSqlite3 from 'better-sqlite3';
+
+// Sequelize's SQLite dialect talks to node-sqlite3's callback API. This module offers that API on
+// top of better-sqlite3, handed to Sequelize as `dialectModule`: statements run in-process without a
+// thread-pool round trip and are prepared once per SQL text, which makes a page of a stream several
+// times cheaper. Only the part of the API that Sequelize (and db/connect.ts) calls is provided.
+
+export const OPEN_READONLY = 0x01;
+export const OPEN_READWRITE = 0x02;
+export const OPEN_CREATE = 0x04;
+
+type Params = unknown[] | Record<string, unknown> | undefined;
+type RowsCallback = (this: Statement, error: Error | null, rows?: unknown[]) => void;
+type Method = 'run' | 'all';
+
+// Prepared statements are kept per SQL text; Sequelize inlines values in most SQL it writes, so the
+// cache is bounded and simply starts over when full.
+const STATEMENT_CACHE_SIZE = 500;
+const BUSY_RETRY_DELAYS_MS = [1, 2, 5, 10, 20, 50, 100];
+
+/** The `this` of node-sqlite3's callbacks; Sequelize reads lastID and changes, and checks the class name. */
+export class Statement {
+  constructor(
+    readonly lastID: number,
+    readonly changes: number,
+  ) {}
+}
+
+interface Job {
+  method: Method;
+  sql: string;
+  params: Params;
+  callback?: RowsCallback;
+  deadline: number;
+  attempt: number;
+}
+
+/** node-sqlite3 binds booleans as 0/1, dates as epoch ms and undefined as NULL; better-sqlite3 refuses them. */
+function bindable(value: unknown): unknown {
+  if (value === undefined) return null;
+  if (typeof value === 'boolean') return value ? 1 : 0;
+  if (value instanceof Date) return value.getTime();
+  return value;
+}
+
+function bindings(params: Params): unknown[] {
+  if (params === undefined) return [];
+  if (Array.isArray(params)) return params.map(bindable);
+  // Sequelize names bind parameters `$1`, `$2`…; better-sqlite3 wants the names without the sigil.
+  const named: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(params)) named[key.replace(/^[$:@]/, '')] = bindable(value);
+  return [named];
+}
+
+interface SqliteError extends Error {
+  code?: string;
+}
+
+function isBusy(error: unknown): boolean {
+  return typeof (error as SqliteError).code === 'string' && (error as SqliteError).code!.startsWith('SQLITE_BUSY');
+}
+
+/** node-sqlite3's error shape: `code` the primary result code (extended for constraints), message prefixed with it. */
+function asNodeSqliteError(error: unknown): Error {
+  if (!(error instanceof Error)) return new Error(String(error));
+  const code = (error as SqliteError).code;
+  if (typeof code === 'string' && code.startsWith('SQLITE_')) {
+    const primary = code.startsWith('SQLITE_CONSTRAINT') ? code : code.split('_').slice(0, 2).join('_');
+    (error as SqliteError).code = primary;
+    if (!error.message.startsWith('SQLITE_')) error.message = `${primary.split('_').slice(0, 2).join('_')}: ${error.message}`;
+  }
+  return error;
+}
+
+export class Database {
+  readonly filename: string;
+  private readonly db: BetterSqlite3.Database | null = null;
+  private readonly statements = new Map<string, BetterSqlite3.Statement>();
+  private busyTimeoutMs = 0;
+  // Statements wait here, in order, while the one in front retries a busy write lock.
+  private readonly queue: Job[] = [];
+  private retryTimer: NodeJS.Timeout | null = null;
+
+  constructor(filename: string, mode: number = OPEN_READWRITE | OPEN_CREATE, callback?: (error: Error | null) => void) {
+    this.filename = filename;
+    let failure: Error | null = null;
+    try {
+      // timeout 0: a busy lock is retried asynchronously below, never by blocking the event loop.
+      this.db = new BetterSqlite3(filename, {
+        readonly: (mode & OPEN_READWRITE) === 0,
+        fileMustExist: (mode & OPEN_CREATE) === 0,
+        timeout: 0,
+      });
+    } catch (error) {
+      failure = asNodeSqliteError(error);
+    }
+    // Sequelize stores the Database before its callback may run, as node-sqlite3 calls it later.
+    process.nextTick(() => callback?.(failure));
+  }
+
+  /** node-sqlite3 runs statements in order on a connection; here they always do. */
+  serialize(fn?: () => void): void {
+    fn?.();
+  }
+
+  configure(option: string, value: number): void {
+    if (option === 'busyTimeout') this.busyTimeoutMs = value;
+  }
+
+  run(sql: string, params?: Params | RowsCallback, callback?: RowsCallback): this {
+    return this.schedule('run', sql, params, callback);
+  }
+
+  all(sql: string, params?: Params | RowsCallback, callback?: RowsCallback): this {
+    return this.schedule('all', sql, params, callback);
+  }
+
+  exec(sql: string, callback?: (error: Error | null) => void): this {
+    try {
+      this.open().exec(sql);
+      callback?.(null);
+    } catch (error) {
+      callback?.(asNodeSqliteError(error));
+    }
+    return this;
+  }
+
+  close(callback?: (error: Error | null) => void): void {
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.statements.clear();
+    let failure: Error | null = null;
+    try {
+      this.db?.close();
+    } catch (error) {
+      failure = asNodeSqliteError(error);
+    }
+    process.nextTick(() => callback?.(failure));
+  }
+
+  private open(): BetterSqlite3.Database {
+    if (!this.db || !this.db.open) throw Object.assign(new Error('SQLITE_MISUSE: Database is closed'), { code: 'SQLITE_MISUSE' });
+    return this.db;
+  }
+
+  private schedule(method: Method, sql: string, params: Params | RowsCallback, callback?: RowsCallback): this {
+    if (typeof params === 'function') {
+      callback = params;
+      params = undefined;
+    }
+    this.queue.push({ method, sql, params, callback, deadline: Date.now() + this.busyTimeoutMs, attempt: 0 });
+    if (this.queue.length === 1) this.drain();
+    return this;
+  }
+
+  private drain(): void {
+    while (this.queue.length > 0) {
+      const job = this.queue[0];
+      let result: { statement: Statement; rows: unknown[] };
+      try {
+        result = this.execute(job);
+      } catch (error) {
+        if (isBusy(error) && Date.now() < job.deadline) {
+          const delay = BUSY_RETRY_DELAYS_MS[Math.min(job.attempt++, BUSY_RETRY_DELAYS_MS.length - 1)];
+          this.retryTimer = setTimeout(() => {
+            this.retryTimer = null;
+            this.drain();
+          }, delay);
+          return;
+        }
+        this.queue.shift();
+        job.callback?.call(new Statement(0, 0), asNodeSqliteError(error));
+        continue;
+      }
+      this.queue.shift();
+      job.callback?.call(result.statement, null, result.rows);
+    }
+  }
+
+  private prepared(sql: string): BetterSqlite3.Statement {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.open().prepare(sql);
+      if (this.statements.size >= STATEMENT_CACHE_SIZE) this.statements.clear();
+      this.statements.set(sql, statement);
+    }
+    return statement;
+  }
+
+  private execute(job: Job): { statement: Statement; rows: unknown[] } {
+    const statement = this.prepared(job.sql);
+    const args = bindings(job.params);
+    if (statement.reader && job.method === 'all') return { statement: new Statement(0, 0), rows: statement.all(...args) };
+    if (statement.reader) {
+      // `run` of a statement that returns rows (INSERT … RETURNING): node-sqlite3 drops the rows.
+      const rows = statement.all(...args);
+      return { statement: new Statement(this.lastInsertRowid(), rows.length), rows: [] };
+    }
+    const { lastInsertRowid, changes } = statement.run(...args);
+    return { statement: new Statement(Number(lastInsertRowid), changes), rows: [] };
+  }
+
+  private lastInsertRowid(): number {
+    const row = this.prepared('SELECT last_insert_rowid() AS id').get() as { id: number | bigint };
+    return Number(row.id);
+  }
+}
+
+/** The module Sequelize loads in place of node-sqlite3. */
+export const sqliteDriver = { Database, Statement, OPEN_READONLY, OPEN_READWRITE, OPEN_CREATE };
