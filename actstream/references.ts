@@ -1,8 +1,63 @@
-import { Op, type Model, type Transaction } from 'sequelize';
+import { DataTypes, Op, QueryTypes, type CreationAttributes, type Model, type Transaction } from 'sequelize';
 import type { Action } from './models.js';
-import { modelNamed, type Reference } from './registry.js';
+import { modelNamed, type AnyModel, type Reference } from './registry.js';
 
 // Generic references are loaded in batches: one query per referenced model for a whole page.
+
+interface QuoteGenerator {
+  quoteTable(table: ReturnType<AnyModel['getTableName']>): string;
+}
+
+interface ReadPlan {
+  /** `SELECT <columns AS attributes> FROM <table> WHERE <primary key> IN (`, to complete with the keys. */
+  head: string;
+  /** SQLite hands dates and JSON back as text; Sequelize's own reads type them by the column's type. */
+  textColumns: [attribute: string, parse: (text: string) => unknown][];
+}
+
+const plans = new WeakMap<AnyModel, ReadPlan>();
+
+function readPlan(model: AnyModel): ReadPlan {
+  let plan = plans.get(model);
+  if (plan) return plan;
+  const sequelize = model.sequelize!;
+  const dialect = sequelize.getDialect();
+  // Double quotes on SQLite too: its Sequelize dialect reads a backquoted table's schema before every statement.
+  const q = (name: string) => (dialect === 'mysql' || dialect === 'mariadb' ? `\`${name}\`` : `"${name}"`);
+  const table = dialect === 'sqlite' ? q(String(model.getTableName())) : (sequelize.getQueryInterface().queryGenerator as QuoteGenerator).quoteTable(model.getTableName());
+  const attributes = Object.entries(model.getAttributes()).filter(([, attribute]) => !(attribute.type instanceof DataTypes.VIRTUAL));
+  const columns = attributes.map(([name, attribute]) => `${q(attribute.field ?? name)} AS ${q(name)}`).join(', ');
+  const pk = model.getAttributes()[model.primaryKeyAttribute];
+  const textColumns: ReadPlan['textColumns'] = [];
+  if (dialect === 'sqlite') {
+    for (const [name, attribute] of attributes) {
+      if (attribute.type instanceof DataTypes.DATE) textColumns.push([name, (text) => new Date(/[+-]\d\d:\d\d$|Z$/.test(text) ? text : `${text}Z`)]);
+      else if (attribute.type instanceof DataTypes.JSON) textColumns.push([name, (text) => JSON.parse(text) as unknown]);
+    }
+  }
+  plan = { head: `SELECT ${columns} FROM ${table} WHERE ${q(pk.field ?? model.primaryKeyAttribute)} IN (`, textColumns };
+  plans.set(model, plan);
+  return plan;
+}
+
+/**
+ * The model's rows with these primary keys. A plain model is read by one statement on its primary
+ * key, straight into instances; one with a default scope or soft deletes goes through findAll so
+ * that those apply as everywhere else in the app.
+ */
+async function findByKeys(model: AnyModel, ids: string[], transaction?: Transaction): Promise<Model[]> {
+  const scoped = model.options.paranoid || Object.keys(model.options.defaultScope ?? {}).length > 0;
+  if (scoped) return model.findAll({ where: { [model.primaryKeyAttribute]: { [Op.in]: ids } }, transaction });
+  const { head, textColumns } = readPlan(model);
+  const sql = `${head}${ids.map((_, i) => `$${i + 1}`).join(', ')})`;
+  const rows = await model.sequelize!.query<Record<string, unknown>>(sql, { type: QueryTypes.SELECT, raw: true, bind: ids, transaction });
+  for (const row of rows) {
+    for (const [name, parse] of textColumns) {
+      if (typeof row[name] === 'string') row[name] = parse(row[name]);
+    }
+  }
+  return model.bulkBuild(rows as CreationAttributes<Model>[], { raw: true, isNewRecord: false });
+}
 
 type Role = 'actor' | 'target' | 'actionObject';
 const ROLES: Role[] = ['actor', 'target', 'actionObject'];
@@ -28,9 +83,8 @@ export async function loadObjects(
     [...idsByType].map(async ([type, ids]) => {
       const model = modelNamed(type);
       if (!model) return; // unregistered since: the reference stays unresolved
-      const pk = model.primaryKeyAttribute;
-      const rows = await model.findAll({ where: { [pk]: { [Op.in]: [...ids] } }, transaction });
-      for (const row of rows) loaded.set(`${type}\0${String(row.get(pk))}`, row);
+      const rows = await findByKeys(model, [...ids], transaction);
+      for (const row of rows) loaded.set(`${type}\0${String(row.get(model.primaryKeyAttribute))}`, row);
     }),
   );
   return loaded;

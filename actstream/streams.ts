@@ -1,9 +1,11 @@
-import { Op, literal, type Model, type Transaction, type WhereOptions } from 'sequelize';
+import { QueryTypes, type Model, type Transaction } from 'sequelize';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { ActstreamArgumentError } from './errors.js';
 import { Action, Follow } from './models.js';
 import { loadReferences } from './references.js';
-import { referenceOf, registeredModel, type AnyModel } from './registry.js';
+import { referenceOf, registeredModel, type AnyModel, type Reference } from './registry.js';
+import { actionFromRow, type ActionRow } from './rows.js';
+import { branchesPage, followedPage, type Branch, type FollowedFilter, type PageFilters, type Role, type Statement } from './stream-queries.js';
 import { currentSettings } from './setup.js';
 
 export interface StreamOptions {
@@ -37,20 +39,12 @@ export interface StreamPage {
   next: string | null;
 }
 
-type Where = WhereOptions<Action>;
-
 export const DEFAULT_LIMIT = 20;
 export const MAX_LIMIT = 100;
-// Past this many branches a stream is read by one query instead of a union (see userStream).
+// Past this many branches a feed is read by one statement walking the newest actions instead.
 const MAX_UNION_BRANCHES = 24;
-const NEWEST_FIRST: [string, string][] = [
-  ['timestamp', 'DESC'],
-  ['id', 'DESC'],
-];
-
-interface SelectQueryGenerator {
-  selectQuery(table: string, options: object, model: AnyModel): string;
-}
+// The one-statement feed walks at most this many actions per row of the page before giving up.
+const WALK_PER_ROW = 25;
 
 function checkLimit(limit: number | undefined): number {
   if (limit === undefined) return DEFAULT_LIMIT;
@@ -67,60 +61,28 @@ function checkDate(name: string, value: Date | undefined): Date | undefined {
   return value;
 }
 
-/** The conditions every branch of a stream shares: verb, time range and the keyset position. */
-function filters(options: StreamOptions): Where[] {
-  const where: Where[] = [];
-  if (options.verb !== undefined) where.push({ verb: options.verb });
-  const since = checkDate('since', options.since);
-  const until = checkDate('until', options.until);
-  if (since) where.push({ timestamp: { [Op.gte]: since } });
-  if (until) where.push({ timestamp: { [Op.lte]: until } });
-  if (options.before !== undefined && options.before !== null) {
-    const { timestamp, id } = decodeCursor(options.before);
-    // A plain range on timestamp (index-friendly everywhere), then the tie-break on id.
-    where.push({ timestamp: { [Op.lte]: timestamp } });
-    where.push({ [Op.or]: [{ timestamp: { [Op.lt]: timestamp } }, { id: { [Op.lt]: id } }] });
-  }
-  return where;
+/** The options every branch of a stream shares, checked. */
+function filtersOf(options: StreamOptions): PageFilters {
+  return {
+    verb: options.verb,
+    since: checkDate('since', options.since),
+    until: checkDate('until', options.until),
+    before: options.before === undefined || options.before === null ? undefined : decodeCursor(options.before),
+  };
 }
 
-function publicOnly(where: Where): Where {
-  return { ...where, public: true };
+async function read(statement: Statement, transaction: Transaction | undefined): Promise<Action[]> {
+  const rows = await Action.sequelize!.query<ActionRow>(statement.sql, {
+    type: QueryTypes.SELECT,
+    raw: true,
+    bind: statement.bind,
+    transaction,
+  });
+  return rows.map(actionFromRow);
 }
 
-/**
- * One branch of a stream is one index range (e.g. actor = X, public, by time). A stream of several
- * branches takes the newest `limit + 1` ids of each branch, then the newest of their union: the
- * database reads at most branches × (limit + 1) index entries, however large the table.
- */
-function unionOfIds(branches: Where[], shared: Where[], size: number): string {
-  const generator = Action.sequelize!.getQueryInterface().queryGenerator as SelectQueryGenerator;
-  return branches
-    .map((branch, i) => {
-      const select = generator
-        .selectQuery(
-          Action.getTableName() as string,
-          { attributes: ['id'], where: { [Op.and]: [branch, ...shared] }, order: NEWEST_FIRST, limit: size },
-          Action,
-        )
-        .replace(/;\s*$/, '');
-      return `SELECT b${i}.id FROM (${select}) AS b${i}`;
-    })
-    .join(' UNION ');
-}
-
-async function page(branches: Where[], options: StreamOptions): Promise<StreamPage> {
-  currentSettings();
-  const limit = checkLimit(options.limit);
-  const shared = filters(options);
-  if (branches.length === 0) return { actions: [], next: null };
-
-  let where: Where;
-  if (branches.length === 1) where = { [Op.and]: [branches[0], ...shared] };
-  else where = { id: { [Op.in]: literal(`(SELECT id FROM (${unionOfIds(branches, shared, limit + 1)}) AS page_ids)`) } };
-
-  const transaction = options.transaction ?? undefined;
-  const rows = await Action.findAll({ where, order: NEWEST_FIRST, limit: limit + 1, transaction });
+/** The page from `limit + 1` rows: the first `limit`, their objects loaded, and the cursor if there is more. */
+async function finish(rows: Action[], limit: number, transaction: Transaction | undefined): Promise<StreamPage> {
   const actions = rows.slice(0, limit);
   await loadReferences(actions, transaction);
   const last = actions[actions.length - 1];
@@ -128,22 +90,34 @@ async function page(branches: Where[], options: StreamOptions): Promise<StreamPa
   return { actions, next };
 }
 
+async function page(branches: Branch[], options: StreamOptions): Promise<StreamPage> {
+  const { sequelize } = currentSettings();
+  const limit = checkLimit(options.limit);
+  const filters = filtersOf(options);
+  if (branches.length === 0) return { actions: [], next: null };
+  const transaction = options.transaction ?? undefined;
+  const rows = await read(branchesPage(sequelize, branches, filters, limit + 1), transaction);
+  return finish(rows, limit, transaction);
+}
+
+const publicOnly = (...equals: [string, string][]): Branch => ({ equals });
+
 /** Actions where `obj` is the actor. */
 export async function actorStream(obj: Model, options: StreamOptions = {}): Promise<StreamPage> {
   const { type, id } = referenceOf(obj);
-  return page([publicOnly({ actorType: type, actorId: id })], options);
+  return page([publicOnly(['actorType', type], ['actorId', id])], options);
 }
 
 /** Actions where `obj` is the target. */
 export async function targetStream(obj: Model, options: StreamOptions = {}): Promise<StreamPage> {
   const { type, id } = referenceOf(obj);
-  return page([publicOnly({ targetType: type, targetId: id })], options);
+  return page([publicOnly(['targetType', type], ['targetId', id])], options);
 }
 
 /** Actions where `obj` is the action object. */
 export async function actionObjectStream(obj: Model, options: StreamOptions = {}): Promise<StreamPage> {
   const { type, id } = referenceOf(obj);
-  return page([publicOnly({ actionObjectType: type, actionObjectId: id })], options);
+  return page([publicOnly(['actionObjectType', type], ['actionObjectId', id])], options);
 }
 
 /** Actions where `obj` plays any role. */
@@ -151,9 +125,9 @@ export async function anyStream(obj: Model, options: StreamOptions = {}): Promis
   const { type, id } = referenceOf(obj);
   return page(
     [
-      publicOnly({ actorType: type, actorId: id }),
-      publicOnly({ targetType: type, targetId: id }),
-      publicOnly({ actionObjectType: type, actionObjectId: id }),
+      publicOnly(['actorType', type], ['actorId', id]),
+      publicOnly(['targetType', type], ['targetId', id]),
+      publicOnly(['actionObjectType', type], ['actionObjectId', id]),
     ],
     options,
   );
@@ -162,74 +136,76 @@ export async function anyStream(obj: Model, options: StreamOptions = {}): Promis
 /** Actions where any instance of the model plays any role. */
 export async function modelStream(modelOrInstance: AnyModel | Model, options: StreamOptions = {}): Promise<StreamPage> {
   const type = registeredModel(modelOrInstance).name;
-  return page(
-    [publicOnly({ actorType: type }), publicOnly({ targetType: type }), publicOnly({ actionObjectType: type })],
-    options,
-  );
+  return page([publicOnly(['actorType', type]), publicOnly(['targetType', type]), publicOnly(['actionObjectType', type])], options);
 }
 
-type Role = 'actor' | 'target' | 'actionObject';
+/** The feed from the user's follows, read first: one index range per followed object and role. */
+async function feedFromFollows(me: Reference, options: UserStreamOptions, limit: number, filters: PageFilters): Promise<StreamPage> {
+  const { sequelize } = currentSettings();
+  const transaction = options.transaction ?? undefined;
+  const follows = await Follow.findAll({
+    attributes: ['contentType', 'objectId', 'actorOnly', 'started'],
+    where: { userId: me.id, ...(options.followFlag !== undefined ? { flag: options.followFlag } : {}) },
+    order: [['started', 'ASC']],
+    transaction,
+  });
+  // One branch per (role, object); the same object under several flags keeps its earliest follow.
+  const branches = new Map<string, Branch>();
+  const add = (role: Role, type: string, id: string, started: Date) => {
+    const key = `${role} ${type} ${id}`;
+    if (branches.has(key)) return;
+    branches.set(key, { equals: [[`${role}Type`, type], [`${role}Id`, id]], notBefore: options.onlyAfterFollow ? started : undefined });
+  };
+  for (const f of follows) {
+    add('actor', f.contentType, f.objectId, f.started);
+    if (!f.actorOnly) {
+      add('target', f.contentType, f.objectId, f.started);
+      add('actionObject', f.contentType, f.objectId, f.started);
+    }
+  }
+  if (options.withUserActivity) {
+    branches.set(`actor ${me.type} ${me.id}`, {
+      equals: [['actorType', me.type], ['actorId', me.id]],
+      includePrivate: options.includeOwnPrivate,
+    });
+  }
+  if (branches.size === 0) return { actions: [], next: null };
+  const statement =
+    branches.size <= MAX_UNION_BRANCHES
+      ? branchesPage(sequelize, [...branches.values()], filters, limit + 1)
+      : followedPage(sequelize, followedFilter(me, options), filters, limit + 1);
+  return finish(await read(statement, transaction), limit, transaction);
+}
 
-/** SQL: the action's `role` object is followed by `userId` (under `flag`; since before the action). */
-function followedBy(userId: string, role: Role, options: UserStreamOptions): ReturnType<typeof literal> {
-  const sequelize = Action.sequelize!;
-  const q = (name: string) => sequelize.getQueryInterface().quoteIdentifier(name);
-  const conditions = [
-    `f.${q('userId')} = ${sequelize.escape(userId)}`,
-    `f.${q('contentType')} = ${q(Action.name)}.${q(`${role}Type`)}`,
-    `f.${q('objectId')} = ${q(Action.name)}.${q(`${role}Id`)}`,
-  ];
-  if (role !== 'actor') conditions.push(`f.${q('actorOnly')} = ${sequelize.getDialect() === 'postgres' ? 'false' : '0'}`);
-  if (options.followFlag !== undefined) conditions.push(`f.${q('flag')} = ${sequelize.escape(options.followFlag)}`);
-  if (options.onlyAfterFollow) conditions.push(`${q(Action.name)}.${q('timestamp')} >= f.${q('started')}`);
-  return literal(`EXISTS (SELECT 1 FROM ${q(Follow.getTableName() as string)} AS f WHERE ${conditions.join(' AND ')})`);
+function followedFilter(me: Reference, options: UserStreamOptions): FollowedFilter {
+  return {
+    userId: me.id,
+    flag: options.followFlag,
+    onlyAfterFollow: options.onlyAfterFollow,
+    own: options.withUserActivity ? { type: me.type, id: me.id, includePrivate: options.includeOwnPrivate ?? false } : undefined,
+  };
 }
 
 /**
  * The user's feed: actions by what they follow, plus actions on it (as target or action object)
  * for follows with actorOnly false, plus their own with withUserActivity.
  *
- * Few follows: one branch per followed object (a bounded read of each object's index range).
- * Many follows: one query walking the newest public actions and probing the follows' unique index
- * for each, which stays small in SQL and fast when the followed objects are active; building and
- * planning a union of hundreds of branches costs more than that walk.
+ * First one statement walks the newest actions, keeping those the follows bring in: when the feed
+ * is dense (the common case, and every page but the last) that fills the page in a few dozen index
+ * probes. When the walk's window runs out first (a sparse feed, or the last page), the page is read
+ * from the follows instead: the follows, then one bounded index range per followed object (or, for
+ * hundreds of them, the same walk without a window).
  */
 export async function userStream(user: Model, options: UserStreamOptions = {}): Promise<StreamPage> {
-  const { userModel } = currentSettings();
+  const { sequelize, userModel } = currentSettings();
   // Follows are keyed by the user's id alone: another model's instance with that id would read their feed.
   if (!(user instanceof userModel)) throw new ActstreamArgumentError(`userStream expects a ${userModel.name} instance`);
   const me = referenceOf(user);
-  const follows = await Follow.findAll({
-    attributes: ['contentType', 'objectId', 'actorOnly', 'started'],
-    where: { userId: me.id, ...(options.followFlag !== undefined ? { flag: options.followFlag } : {}) },
-    order: [['started', 'ASC']],
-    transaction: options.transaction ?? undefined,
-  });
-  const own: Where = { actorType: me.type, actorId: me.id };
-  const ownBranch = options.includeOwnPrivate ? own : publicOnly(own);
+  const limit = checkLimit(options.limit);
+  const filters = filtersOf(options);
+  const transaction = options.transaction ?? undefined;
 
-  // One branch per (role, object); the same object under several flags keeps its earliest follow.
-  const branches = new Map<string, Where>();
-  const add = (key: string, where: Where, started: Date) => {
-    if (branches.has(key)) return;
-    branches.set(key, publicOnly(options.onlyAfterFollow ? { ...where, timestamp: { [Op.gte]: started } } : where));
-  };
-  for (const f of follows) {
-    add(`actor ${f.contentType} ${f.objectId}`, { actorType: f.contentType, actorId: f.objectId }, f.started);
-    if (!f.actorOnly) {
-      add(`target ${f.contentType} ${f.objectId}`, { targetType: f.contentType, targetId: f.objectId }, f.started);
-      add(
-        `actionObject ${f.contentType} ${f.objectId}`,
-        { actionObjectType: f.contentType, actionObjectId: f.objectId },
-        f.started,
-      );
-    }
-  }
-  if (options.withUserActivity) branches.set(`actor ${me.type} ${me.id}`, ownBranch);
-  if (branches.size <= MAX_UNION_BRANCHES) return page([...branches.values()], options);
-
-  const followed: Where = publicOnly({
-    [Op.or]: [followedBy(me.id, 'actor', options), followedBy(me.id, 'target', options), followedBy(me.id, 'actionObject', options)],
-  });
-  return page([options.withUserActivity ? { [Op.or]: [followed, ownBranch] } : followed], options);
+  const walked = await read(followedPage(sequelize, followedFilter(me, options), filters, limit + 1, WALK_PER_ROW * (limit + 1)), transaction);
+  if (walked.length > limit) return finish(walked, limit, transaction);
+  return feedFromFollows(me, options, limit, filters);
 }

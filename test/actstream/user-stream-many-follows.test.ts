@@ -11,7 +11,7 @@ async function everyPage(user: User, options: Parameters<typeof userStream>[1] =
   const all: Action[] = [];
   let before: string | null = null;
   do {
-    const page = await userStream(user, { ...options, limit: 7, before });
+    const page = await userStream(user, { limit: 7, ...options, before });
     all.push(...page.actions);
     before = page.next;
   } while (before);
@@ -73,5 +73,49 @@ describe('userStream with many follows', () => {
     expect(await everyPage(reader, { followFlag: 'watching' })).to.have.length(36);
     // Every action predates the follows (fixed 2026 times vs now).
     expect(await everyPage(reader, { onlyAfterFollow: true })).to.have.length(0);
+  });
+});
+
+describe('userStream on a sparse feed', () => {
+  // The one-statement walk covers the newest 25 × (limit + 1) actions; what it misses below that
+  // must still come, read from the follows instead.
+  let reader: User;
+  let quiet: User;
+  let noisy: User[];
+  let group: Group;
+
+  before(database);
+  beforeEach(async () => {
+    await resetDatabase();
+    reader = await User.create({ email: 'reader@example.com', name: 'Reader' });
+    quiet = await User.create({ email: 'quiet@example.com', name: 'Quiet' });
+    group = await Group.create({ name: 'Followed group' });
+    noisy = await User.bulkCreate(Array.from({ length: 5 }, (_, i) => ({ email: `n${i}@example.com`, name: `N${i}` })));
+    await action.send(quiet, { verb: 'spoke', timestamp: at(0) });
+    await action.send(noisy[0], { verb: 'joined', target: group, timestamp: at(1) });
+    await action.send(quiet, { verb: 'spoke', timestamp: at(2), public: false });
+    await action.send(quiet, { verb: 'sang', timestamp: at(3) });
+    // 300 newer actions by people the reader does not follow, on nothing the reader follows.
+    await action.sendMany(Array.from({ length: 300 }, (_, i) => ({ actor: noisy[i % 5], verb: 'chatter', timestamp: at(10 + i) })));
+    await action.send(quiet, { verb: 'spoke', timestamp: at(400) });
+    await follow(reader, quiet, { sendAction: false });
+    await follow(reader, group, { actorOnly: false, sendAction: false });
+  });
+
+  it('finds the followed actions far below the newest ones, across pages, newest first', async () => {
+    const feed = await everyPage(reader, { limit: 2 });
+    expect(feed.map((a) => `${a.actorLabel} ${a.verb}`)).to.deep.equal(['Quiet spoke', 'Quiet sang', 'N0 joined', 'Quiet spoke']);
+    expect(feed.map((a) => a.timestamp.getTime())).to.deep.equal([at(400), at(3), at(1), at(0)].map((d) => d.getTime()));
+  });
+
+  it('applies the filters below the window too', async () => {
+    expect((await everyPage(reader, { limit: 2, verb: 'spoke' })).map((a) => a.timestamp.getTime())).to.deep.equal(
+      [at(400), at(0)].map((d) => d.getTime()),
+    );
+    expect((await everyPage(reader, { limit: 1, until: at(5), withUserActivity: true })).map((a) => a.verb)).to.deep.equal([
+      'sang',
+      'joined',
+      'spoke',
+    ]);
   });
 });
