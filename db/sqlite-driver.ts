@@ -11,12 +11,17 @@ export const OPEN_CREATE = 0x04;
 
 type Params = unknown[] | Record<string, unknown> | undefined;
 type RowsCallback = (this: Statement, error: Error | null, rows?: unknown[]) => void;
-type Method = 'run' | 'all';
+type DoneCallback = (error: Error | null) => void;
+type Method = 'run' | 'all' | 'exec' | 'close';
 
 // Prepared statements are kept per SQL text; Sequelize inlines values in most SQL it writes, so the
 // cache is bounded and simply starts over when full.
 const STATEMENT_CACHE_SIZE = 500;
 const BUSY_RETRY_DELAYS_MS = [1, 2, 5, 10, 20, 50, 100];
+// node-sqlite3 opens every connection with a 1 s busy timeout; configure('busyTimeout') changes it.
+const DEFAULT_BUSY_TIMEOUT_MS = 1000;
+const INT32_MIN = -(2 ** 31);
+const INT32_MAX = 2 ** 31 - 1;
 
 /** The `this` of node-sqlite3's callbacks; Sequelize reads lastID and changes, and checks the class name. */
 export class Statement {
@@ -31,15 +36,21 @@ interface Job {
   sql: string;
   params: Params;
   callback?: RowsCallback;
-  deadline: number;
+  // Set when the job first runs: time spent queued behind another job's wait does not count.
+  deadline: number | null;
   attempt: number;
 }
 
-/** node-sqlite3 binds booleans as 0/1, dates as epoch ms and undefined as NULL; better-sqlite3 refuses them. */
+/**
+ * node-sqlite3 binds booleans as 0/1, dates as epoch ms (REAL) and undefined as NULL, which
+ * better-sqlite3 refuses; and it binds a number that fits 32 bits as INTEGER where better-sqlite3
+ * binds every number as REAL, so that 5 stored in a VARCHAR column would read back as '5.0'.
+ */
 function bindable(value: unknown): unknown {
   if (value === undefined) return null;
-  if (typeof value === 'boolean') return value ? 1 : 0;
+  if (typeof value === 'boolean') return value ? 1n : 0n;
   if (value instanceof Date) return value.getTime();
+  if (typeof value === 'number' && Number.isInteger(value) && value >= INT32_MIN && value <= INT32_MAX) return BigInt(value);
   return value;
 }
 
@@ -56,32 +67,43 @@ interface SqliteError extends Error {
   code?: string;
 }
 
-function isBusy(error: unknown): boolean {
-  return typeof (error as SqliteError).code === 'string' && (error as SqliteError).code!.startsWith('SQLITE_BUSY');
+/**
+ * Whether waiting may clear the error. SQLITE_BUSY_SNAPSHOT (a read transaction that may no longer
+ * write because another connection committed since it read) persists until that transaction ends,
+ * so SQLite's own busy handler does not wait for it either.
+ */
+function isRetryableBusy(error: unknown): boolean {
+  const code = (error as SqliteError).code;
+  return typeof code === 'string' && code.startsWith('SQLITE_BUSY') && code !== 'SQLITE_BUSY_SNAPSHOT';
 }
 
-/** node-sqlite3's error shape: `code` the primary result code (extended for constraints), message prefixed with it. */
+/**
+ * node-sqlite3's error shape: a native Error (better-sqlite3's SqliteError is not one, which
+ * inspectors and loggers notice), `code` the primary result code (extended for constraints, which
+ * Sequelize tells apart), message prefixed with the primary code.
+ */
 function asNodeSqliteError(error: unknown): Error {
   if (!(error instanceof Error)) return new Error(String(error));
   const code = (error as SqliteError).code;
-  if (typeof code === 'string' && code.startsWith('SQLITE_')) {
-    const primary = code.startsWith('SQLITE_CONSTRAINT') ? code : code.split('_').slice(0, 2).join('_');
-    (error as SqliteError).code = primary;
-    if (!error.message.startsWith('SQLITE_')) error.message = `${primary.split('_').slice(0, 2).join('_')}: ${error.message}`;
-  }
-  return error;
+  if (typeof code !== 'string' || !code.startsWith('SQLITE_')) return error;
+  const primary = code.split('_').slice(0, 2).join('_');
+  const message = error.message.startsWith('SQLITE_') ? error.message : `${primary}: ${error.message}`;
+  return Object.assign(new Error(message), { code: code.startsWith('SQLITE_CONSTRAINT') ? code : primary });
 }
 
 export class Database {
   readonly filename: string;
   private readonly db: BetterSqlite3.Database | null = null;
   private readonly statements = new Map<string, BetterSqlite3.Statement>();
-  private busyTimeoutMs = 0;
-  // Statements wait here, in order, while the one in front retries a busy write lock.
+  private busyTimeoutMs = DEFAULT_BUSY_TIMEOUT_MS;
+  // Every call waits here, in order, as on node-sqlite3's serialized connection: while the one in
+  // front retries a busy write lock, later ones (exec and close included) wait behind it.
   private readonly queue: Job[] = [];
   private retryTimer: NodeJS.Timeout | null = null;
+  // Callbacks run inside drain(); one that issues a statement must not start a second, nested drain.
+  private draining = false;
 
-  constructor(filename: string, mode: number = OPEN_READWRITE | OPEN_CREATE, callback?: (error: Error | null) => void) {
+  constructor(filename: string, mode: number = OPEN_READWRITE | OPEN_CREATE, callback?: DoneCallback) {
     this.filename = filename;
     let failure: Error | null = null;
     try {
@@ -115,26 +137,13 @@ export class Database {
     return this.schedule('all', sql, params, callback);
   }
 
-  exec(sql: string, callback?: (error: Error | null) => void): this {
-    try {
-      this.open().exec(sql);
-      callback?.(null);
-    } catch (error) {
-      callback?.(asNodeSqliteError(error));
-    }
-    return this;
+  exec(sql: string, callback?: DoneCallback): this {
+    return this.schedule('exec', sql, undefined, callback && ((error) => callback(error)));
   }
 
-  close(callback?: (error: Error | null) => void): void {
-    if (this.retryTimer) clearTimeout(this.retryTimer);
-    this.statements.clear();
-    let failure: Error | null = null;
-    try {
-      this.db?.close();
-    } catch (error) {
-      failure = asNodeSqliteError(error);
-    }
-    process.nextTick(() => callback?.(failure));
+  /** Closes once the calls made before it are done; calls made after it fail with SQLITE_MISUSE. */
+  close(callback?: DoneCallback): void {
+    this.schedule('close', '', undefined, callback && ((error) => callback(error)));
   }
 
   private open(): BetterSqlite3.Database {
@@ -147,32 +156,41 @@ export class Database {
       callback = params;
       params = undefined;
     }
-    this.queue.push({ method, sql, params, callback, deadline: Date.now() + this.busyTimeoutMs, attempt: 0 });
-    if (this.queue.length === 1) this.drain();
+    this.queue.push({ method, sql, params, callback, deadline: null, attempt: 0 });
+    if (!this.draining && this.retryTimer === null) this.drain();
     return this;
   }
 
   private drain(): void {
-    while (this.queue.length > 0) {
-      const job = this.queue[0];
-      let result: { statement: Statement; rows: unknown[] };
-      try {
-        result = this.execute(job);
-      } catch (error) {
-        if (isBusy(error) && Date.now() < job.deadline) {
-          const delay = BUSY_RETRY_DELAYS_MS[Math.min(job.attempt++, BUSY_RETRY_DELAYS_MS.length - 1)];
-          this.retryTimer = setTimeout(() => {
-            this.retryTimer = null;
-            this.drain();
-          }, delay);
-          return;
+    this.draining = true;
+    try {
+      while (this.queue.length > 0) {
+        const job = this.queue[0];
+        job.deadline ??= Date.now() + this.busyTimeoutMs;
+        let result: { statement: Statement; rows: unknown[] };
+        try {
+          result = this.execute(job);
+        } catch (error) {
+          // exec is not retried: statements of its script before the busy one have already run.
+          const remaining = job.deadline - Date.now();
+          if (job.method !== 'exec' && isRetryableBusy(error) && remaining > 0) {
+            // Like SQLite's busy handler: the last wait is cut short so the last try is at the deadline.
+            const delay = Math.min(BUSY_RETRY_DELAYS_MS[Math.min(job.attempt++, BUSY_RETRY_DELAYS_MS.length - 1)], remaining);
+            this.retryTimer = setTimeout(() => {
+              this.retryTimer = null;
+              this.drain();
+            }, delay);
+            return;
+          }
+          this.queue.shift();
+          job.callback?.call(new Statement(0, 0), asNodeSqliteError(error));
+          continue;
         }
         this.queue.shift();
-        job.callback?.call(new Statement(0, 0), asNodeSqliteError(error));
-        continue;
+        job.callback?.call(result.statement, null, result.rows);
       }
-      this.queue.shift();
-      job.callback?.call(result.statement, null, result.rows);
+    } finally {
+      this.draining = false;
     }
   }
 
@@ -187,6 +205,16 @@ export class Database {
   }
 
   private execute(job: Job): { statement: Statement; rows: unknown[] } {
+    if (job.method === 'exec') {
+      this.open().exec(job.sql);
+      return { statement: new Statement(0, 0), rows: [] };
+    }
+    if (job.method === 'close') {
+      // Closing twice is harmless (Sequelize may close a connection it already released).
+      this.statements.clear();
+      this.db?.close();
+      return { statement: new Statement(0, 0), rows: [] };
+    }
     const statement = this.prepared(job.sql);
     const args = bindings(job.params);
     if (statement.reader && job.method === 'all') return { statement: new Statement(0, 0), rows: statement.all(...args) };
