@@ -1,6 +1,7 @@
 import { expect } from 'chai';
-import type { Sequelize } from 'sequelize';
-import { Action, ActstreamArgumentError, action, actorStream } from '../../actstream/index.js';
+import { Op, QueryTypes, type QueryOptions, type Sequelize } from 'sequelize';
+import { maxRowsPerInsert } from '../../actstream/actions.js';
+import { Action, ActstreamArgumentError, action, actorStream, type SendManyItem } from '../../actstream/index.js';
 import type { Group, User, Comment } from '../../models/index.js';
 import { database, resetDatabase } from '../helpers/database.js';
 import { at, dataStatements, makeComment, makeGroup, makeUser, recordQueries } from './fixtures.js';
@@ -214,5 +215,203 @@ describe('action.sendMany', () => {
     ]);
     const { actions } = await actorStream(ann);
     expect(actions.map((a) => a.verb)).to.deep.equal(['two', 'one']);
+  });
+});
+
+// send and sendMany write their own INSERT (not Model.create / bulkCreate): what they write must read
+// back through Sequelize exactly as Sequelize would have written it, on every database.
+describe('action.send / sendMany: the rows written', () => {
+  let sequelize: Sequelize;
+  let ann: User;
+  let bob: User;
+  let group: Group;
+  let comment: Comment;
+
+  before(async () => {
+    sequelize = await database();
+  });
+  beforeEach(async () => {
+    await resetDatabase();
+    ann = await makeUser('Ann');
+    bob = await makeUser('Bob');
+    group = await makeGroup('Climbers');
+    comment = await makeComment('First!', group, ann);
+  });
+
+  it('reads back through Action.findAll as returned: ids, timestamps to the millisecond, data, public, awkward text', async () => {
+    const data = { quote: `it's "quoted" \\ back`, unicode: 'é😀', nested: { list: [1, 2.5, null, true], empty: {} }, dollar: '$1 ?' };
+    const sent = [
+      await action.send(ann, {
+        verb: `said '$1' and ?`,
+        actionObject: comment,
+        target: group,
+        description: "O'Brien's $2",
+        public: false,
+        timestamp: new Date(Date.UTC(2026, 0, 2, 3, 4, 5, 67)),
+        data,
+      }),
+      await action.send(bob, { verb: 'joined', target: group, timestamp: new Date(Date.UTC(2026, 0, 2, 3, 4, 5, 999)) }),
+      ...(await action.sendMany([
+        { actor: ann, verb: 'many one', public: false, timestamp: new Date(Date.UTC(2026, 0, 2, 3, 4, 6, 1)), data: { n: 1 } },
+        { actor: bob, verb: 'many two', actionObject: comment, description: '', timestamp: new Date(Date.UTC(2026, 0, 2, 3, 4, 6, 2)) },
+      ])),
+    ];
+    const saved = await Action.findAll({ order: [['id', 'ASC']] });
+    expect(saved.map((a) => a.id)).to.deep.equal(sent.map((a) => a.id));
+    for (const [i, read] of saved.entries()) {
+      const written = { ...read.get({ plain: true }), timestamp: read.timestamp.toISOString() };
+      const returned = { ...sent[i].get({ plain: true }), timestamp: sent[i].timestamp.toISOString() };
+      expect(written, `action ${i}`).to.deep.equal(returned);
+    }
+    expect(saved[0].data).to.deep.equal(data);
+    expect(saved[0].public).to.equal(false);
+    expect(saved[1].public).to.equal(true);
+    expect(saved[0].timestamp.toISOString()).to.equal('2026-01-02T03:04:05.067Z');
+    expect(saved[3].description).to.equal('');
+  });
+
+  it('stores timestamps exactly as Sequelize does, so queries on them find both kinds of row', async () => {
+    const timestamp = new Date(Date.UTC(2026, 5, 7, 8, 9, 10, 11));
+    await action.send(ann, { verb: 'fast path', timestamp });
+    await action.sendMany([{ actor: bob, verb: 'fast path, many', timestamp }]);
+    await Action.create({ actorType: 'User', actorId: String(ann.id), verb: 'through Sequelize', timestamp });
+    // SQLite compares the stored text: a different format would count as another value.
+    const column = sequelize.getQueryInterface().quoteIdentifier('timestamp');
+    const [row] = await sequelize.query<{ n: number | string }>(`SELECT COUNT(DISTINCT ${column}) AS n FROM actstream_actions`, {
+      type: QueryTypes.SELECT,
+    });
+    expect(Number(row.n)).to.equal(1);
+    expect(await Action.count({ where: { timestamp } })).to.equal(3);
+    const justAfter = new Date(timestamp.getTime() + 1);
+    expect(await Action.count({ where: { timestamp: { [Op.gte]: timestamp, [Op.lt]: justAfter } } })).to.equal(3);
+    expect(await Action.count({ where: { timestamp: { [Op.gt]: timestamp } } })).to.equal(0);
+  });
+
+  it('runs Sequelize hooks registered on Action: a beforeCreate hook sees the send and can veto it', async () => {
+    const seen: string[] = [];
+    Action.addHook('beforeCreate', 'test:seen', (instance: Action) => {
+      seen.push(instance.verb);
+      if (instance.verb === 'vetoed') throw new Error('no');
+    });
+    try {
+      const sent = await action.send(ann, { verb: 'allowed', target: group });
+      expect(sent.id).to.be.a('number');
+      expect(sent.target).to.equal(group);
+      expect(await rejection(action.send(ann, { verb: 'vetoed' }))).to.have.property('message', 'no');
+      expect(seen).to.deep.equal(['allowed', 'vetoed']);
+      expect((await Action.findAll()).map((a) => a.verb)).to.deep.equal(['allowed']);
+    } finally {
+      Action.removeHook('beforeCreate', 'test:seen');
+    }
+  });
+
+  it('runs bulk hooks registered on Action for sendMany', async () => {
+    const counts: number[] = [];
+    Action.addHook('beforeBulkCreate', 'test:seen', (instances: Action[]) => void counts.push(instances.length));
+    try {
+      const sent = await action.sendMany([{ actor: ann, verb: 'a' }, { actor: bob, verb: 'b' }]);
+      expect(counts).to.deep.equal([2]);
+      expect(sent.map((a) => a.verb)).to.deep.equal(['a', 'b']);
+      expect(await Action.count()).to.equal(2);
+    } finally {
+      Action.removeHook('beforeBulkCreate', 'test:seen');
+    }
+  });
+
+  describe('more rows than one INSERT carries', () => {
+    let limit: number;
+    const FAIL_HOOK = 'test:fail-second-action-insert';
+
+    before(function () {
+      const max = maxRowsPerInsert(sequelize);
+      if (max === null) this.skip();
+      limit = max!;
+    });
+    afterEach(() => sequelize.removeHook('beforeQuery', FAIL_HOOK));
+
+    function items(count: number, extra: Partial<SendManyItem> = {}): SendManyItem[] {
+      return Array.from({ length: count }, (_, i) => ({
+        actor: i % 2 ? bob : ann,
+        verb: `v${i}`,
+        target: i % 3 ? group : null,
+        timestamp: new Date(Date.UTC(2026, 0, 1) + i),
+        ...extra,
+      }));
+    }
+
+    /** Makes the second INSERT of actions fail, as a database error would. */
+    function failSecondInsert(): void {
+      let inserts = 0;
+      sequelize.addHook('beforeQuery', FAIL_HOOK, (options: QueryOptions) => {
+        if (options.type === QueryTypes.INSERT && Array.isArray(options.bind) && ++inserts === 2) throw new Error('second insert failed');
+      });
+    }
+
+    it('splits them across INSERTs and returns every action with its id, in item order', async () => {
+      expect(limit).to.be.at.least(100);
+      const count = 2 * limit + 3;
+      const { result, queries } = await recordQueries(sequelize, () => action.sendMany(items(count)));
+      expect(dataStatements(queries).filter((sql) => /\bINSERT\b/i.test(sql))).to.have.length(3);
+      expect(result).to.have.length(count);
+      expect(result.map((a) => a.verb)).to.deep.equal(items(count).map((item) => item.verb));
+
+      const saved = await Action.findAll({ order: [['id', 'ASC']] });
+      expect(saved.map((a) => a.id)).to.deep.equal(result.map((a) => a.id));
+      expect(saved.map((a) => a.verb)).to.deep.equal(result.map((a) => a.verb));
+      expect(saved.map((a) => a.actorId)).to.deep.equal(result.map((a) => a.actorId));
+      expect(saved.map((a) => a.timestamp.getTime())).to.deep.equal(result.map((a) => a.timestamp.getTime()));
+      for (const i of [limit - 1, limit, limit + 1, 2 * limit, count - 1]) {
+        expect(result[i].actor).to.equal(i % 2 ? bob : ann);
+        expect(result[i].target).to.equal(i % 3 ? group : null);
+      }
+    });
+
+    it('writes exactly the limit in one INSERT', async () => {
+      const { result, queries } = await recordQueries(sequelize, () => action.sendMany(items(limit)));
+      expect(dataStatements(queries)).to.have.length(1);
+      expect(result).to.have.length(limit);
+      expect(await Action.count()).to.equal(limit);
+    });
+
+    it('writes nothing when a later INSERT fails', async () => {
+      failSecondInsert();
+      const error = await rejection(action.sendMany(items(limit + 1)));
+      expect(error).to.have.property('message', 'second insert failed');
+      sequelize.removeHook('beforeQuery', FAIL_HOOK);
+      expect(await Action.count()).to.equal(0);
+    });
+
+    it("inside the caller's transaction, undoes its own INSERTs when a later one fails and leaves the caller's writes", async () => {
+      await sequelize.transaction(async (transaction) => {
+        await action.send(ann, { verb: 'before', transaction });
+        failSecondInsert();
+        const error = await rejection(action.sendMany(items(limit + 1), { transaction }));
+        expect(error).to.have.property('message', 'second insert failed');
+        sequelize.removeHook('beforeQuery', FAIL_HOOK);
+        await action.send(ann, { verb: 'after', transaction });
+      });
+      expect((await Action.findAll({ order: [['id', 'ASC']] })).map((a) => a.verb)).to.deep.equal(['before', 'after']);
+    });
+
+    it("goes in the caller's transaction: a rollback removes all of it", async () => {
+      const error = await rejection(
+        sequelize.transaction(async (transaction) => {
+          const sent = await action.sendMany(items(limit + 1), { transaction });
+          expect(await Action.count({ transaction })).to.equal(sent.length);
+          throw new Error('abort');
+        }),
+      );
+      expect(error).to.have.property('message', 'abort');
+      expect(await Action.count()).to.equal(0);
+    });
+
+    it('sends no query at all when an item in a later INSERT cannot be encoded', async () => {
+      const all = items(limit + 2);
+      all[limit + 1] = { ...all[limit + 1], data: { big: 10n } as unknown as Record<string, unknown> };
+      const { result, queries } = await recordQueries(sequelize, () => rejection(action.sendMany(all)));
+      expect(result).to.be.instanceOf(TypeError);
+      expect(queries).to.deep.equal([]);
+      expect(await Action.count()).to.equal(0);
+    });
   });
 });
