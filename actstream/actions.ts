@@ -90,14 +90,6 @@ const COLUMNS = [
  */
 const MAX_BIND_PARAMETERS: Partial<Record<string, number>> = { sqlite: 32766, postgres: 65535, mysql: 65535, mariadb: 65535 };
 
-/**
- * SQLite only: rows per INSERT, well below the bind-parameter limit. Sequelize's SQLite dialect binds
- * by name ($1, $2 …), and SQLite finds each named parameter by a linear search, so preparing and first
- * binding a statement costs time quadratic in its parameters: measured with better-sqlite3, 1000 rows
- * (11000 parameters) take ~0.45 s the first time on a connection, 2978 rows ~4 s, 100 rows ~5 ms.
- * Sequelize opens a new SQLite connection for every transaction, so that first time comes often.
- */
-const SQLITE_MAX_ROWS = 100;
 
 // Hooks Model.create (without `validate: false`) and bulkCreate (without individualHooks) would run.
 // While any is registered on Action or on the Sequelize instance, send / sendMany go through
@@ -113,7 +105,7 @@ interface InsertStatement {
   /** Where the new ids come from: RETURNING (PostgreSQL), or the insert id the driver reports. */
   ids: 'returning' | 'first-insert-id' | 'last-insert-id';
   idField: string;
-  /** Rows one INSERT carries at most: the dialect's bind-parameter limit, or SQLITE_MAX_ROWS. */
+  /** Rows one INSERT carries at most: the dialect's bind-parameter limit. */
   maxRows: number;
   /** The whole SQL per row count (sendMany callers tend to reuse a batch size). */
   bySize: Map<number, string>;
@@ -144,7 +136,7 @@ function insertStatement(sequelize: Sequelize): InsertStatement | null {
       // id, and the rows get consecutive ids (what Sequelize's own bulkCreate relies on too).
       ids: dialect === 'postgres' ? 'returning' : dialect === 'sqlite' ? 'last-insert-id' : 'first-insert-id',
       idField,
-      maxRows: dialect === 'sqlite' ? SQLITE_MAX_ROWS : Math.floor(maxParameters / COLUMNS.length),
+      maxRows: Math.floor(maxParameters / COLUMNS.length),
       bySize: new Map(),
     };
   }
@@ -245,9 +237,8 @@ async function send(actor: Model, options: SendOptions): Promise<Action> {
 
 /**
  * Validates every item, then writes them all in one INSERT, except when there are more rows than one
- * INSERT carries: 5957 on PostgreSQL and MySQL/MariaDB (their 65535 bind parameters), 100 on SQLite
- * (where a statement with many named parameters is slow to prepare, see SQLITE_MAX_ROWS). Then the rows
- * go in several INSERTs, in a transaction of their own (or a savepoint of the given one), so the call
+ * INSERT carries: 5957 on PostgreSQL and MySQL/MariaDB (their 65535 bind parameters), 2978 on SQLite
+ * (32766). Then the rows go in several INSERTs, in a transaction of their own (or a savepoint of the given one), so the call
  * is still all or nothing. The actions come back in item order, with their ids.
  */
 async function sendMany(items: SendManyItem[], options: { transaction?: Transaction | null } = {}): Promise<Action[]> {

@@ -13,6 +13,12 @@ function settings(url = process.env.DATABASE_URL) {
   // MariaDB speaks the MySQL protocol; the mysql2 driver serves both.
   const normalised = url.replace(/^mariadb:/, 'mysql:');
   const dialect = normalised.slice(0, normalised.indexOf(':')).replace(/^postgresql$/, 'postgres');
+  if (dialect === 'mysql') {
+    // Statements with bind parameters are prepared server-side and cached per connection; keep that
+    // cache small so many distinct statements (sendMany of varied sizes) never reach the server's
+    // max_prepared_stmt_count.
+    return { url: normalised, dialect, logging: false, dialectOptions: { maxPreparedStatements: 100 } };
+  }
   return { url: normalised, dialect, logging: false };
 }
 

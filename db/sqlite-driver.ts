@@ -63,6 +63,26 @@ function bindings(params: Params): unknown[] {
   return [named];
 }
 
+// Sequelize writes bind parameters as $1, $2 … which SQLite treats as named parameters and looks
+// up by a linear search while preparing: a statement with thousands of them (a multi-row INSERT)
+// prepares in quadratic time. Rewritten to anonymous `?` in order of appearance they cost nothing
+// extra. The scan is the same one Sequelize makes for `$n` before handing the SQL over.
+const numberedCache = new Map<string, { sql: string; order: string[] } | null>();
+
+function numberedParameters(sql: string): { sql: string; order: string[] } | null {
+  let found = numberedCache.get(sql);
+  if (found !== undefined) return found;
+  const order: string[] = [];
+  const rewritten = sql.replace(/\B\$(\d+)/g, (_match, n: string) => {
+    order.push(`$${n}`);
+    return '?';
+  });
+  found = order.length > 0 ? { sql: rewritten, order } : null;
+  if (numberedCache.size >= STATEMENT_CACHE_SIZE) numberedCache.clear();
+  numberedCache.set(sql, found);
+  return found;
+}
+
 interface SqliteError extends Error {
   code?: string;
 }
@@ -204,6 +224,17 @@ export class Database {
     return statement;
   }
 
+  /** The statement and its arguments, with Sequelize's numbered parameters bound by position where possible. */
+  private bound(sql: string, params: Params): { statement: BetterSqlite3.Statement; args: unknown[] } {
+    if (params !== undefined && !Array.isArray(params)) {
+      const numbered = numberedParameters(sql);
+      if (numbered && numbered.order.every((key) => key in params)) {
+        return { statement: this.prepared(numbered.sql), args: numbered.order.map((key) => bindable(params[key])) };
+      }
+    }
+    return { statement: this.prepared(sql), args: bindings(params) };
+  }
+
   private execute(job: Job): { statement: Statement; rows: unknown[] } {
     if (job.method === 'exec') {
       this.open().exec(job.sql);
@@ -215,8 +246,7 @@ export class Database {
       this.db?.close();
       return { statement: new Statement(0, 0), rows: [] };
     }
-    const statement = this.prepared(job.sql);
-    const args = bindings(job.params);
+    const { statement, args } = this.bound(job.sql, job.params);
     if (statement.reader && job.method === 'all') return { statement: new Statement(0, 0), rows: statement.all(...args) };
     if (statement.reader) {
       // `run` of a statement that returns rows (INSERT … RETURNING): node-sqlite3 drops the rows.
