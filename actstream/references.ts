@@ -48,9 +48,17 @@ function readPlan(model: AnyModel): ReadPlan {
 async function findByKeys(model: AnyModel, ids: string[], transaction?: Transaction): Promise<Model[]> {
   const scoped = model.options.paranoid || Object.keys(model.options.defaultScope ?? {}).length > 0;
   if (scoped) return model.findAll({ where: { [model.primaryKeyAttribute]: { [Op.in]: ids } }, transaction });
+  const sequelize = model.sequelize!;
   const { head, textColumns } = readPlan(model);
-  const sql = `${head}${ids.map((_, i) => `$${i + 1}`).join(', ')})`;
-  const rows = await model.sequelize!.query<Record<string, unknown>>(sql, { type: QueryTypes.SELECT, raw: true, bind: ids, transaction });
+  // MySQL/MariaDB get the keys escaped into the SQL: see Builder.value in stream-queries.ts.
+  const inline = sequelize.getDialect() === 'mysql' || sequelize.getDialect() === 'mariadb';
+  const keys = ids.map((id, i) => (inline ? sequelize.escape(id) : `$${i + 1}`)).join(', ');
+  const rows = await sequelize.query<Record<string, unknown>>(`${head}${keys})`, {
+    type: QueryTypes.SELECT,
+    raw: true,
+    bind: inline ? undefined : ids,
+    transaction,
+  });
   for (const row of rows) {
     for (const [name, parse] of textColumns) {
       if (typeof row[name] === 'string') row[name] = parse(row[name]);

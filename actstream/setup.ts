@@ -1,5 +1,5 @@
 import type { Sequelize } from 'sequelize';
-import { NotSetUpError } from './errors.js';
+import { ActstreamArgumentError, NotSetUpError } from './errors.js';
 import { Action, Follow, defineModels } from './models.js';
 import type { AnyModel } from './registry.js';
 
@@ -19,6 +19,11 @@ let settings: Settings | undefined;
  * (actstream/migrations/create-actions-and-follows.cjs) or, in a quick prototype, `await sequelize.sync()`.
  */
 export function setup(sequelize: Sequelize, options: SetupOptions): { Action: typeof Action; Follow: typeof Follow } {
+  // Streams compare timestamps in SQL with values written as Sequelize writes them in UTC (rows.ts).
+  const { timezone } = (sequelize as unknown as { options: { timezone?: string } }).options;
+  if (timezone !== undefined && timezone !== '+00:00') {
+    throw new ActstreamArgumentError(`actstream needs Sequelize's default timezone '+00:00', got '${timezone}'`);
+  }
   defineModels(sequelize);
   settings = { sequelize, userModel: options.userModel };
   return { Action, Follow };

@@ -1,7 +1,7 @@
 // A library user's minimal app, run in its own process by setup.test.ts: setup() re-binds actstream's
 // models to a new Sequelize, which must not happen inside the shared mocha process.
 import { DataTypes, Model, Sequelize } from 'sequelize';
-import { NotSetUpError, action, actorStream, follow, registry, setup, userStream } from '../../../actstream/index.js';
+import { ActstreamArgumentError, NotSetUpError, action, actorStream, follow, registry, setup, userStream } from '../../../actstream/index.js';
 
 class Member extends Model {
   declare id: number;
@@ -23,6 +23,14 @@ try {
   report.beforeSetup = 'no error';
 } catch (error) {
   report.beforeSetup = error instanceof NotSetUpError ? 'NotSetUpError' : String(error);
+}
+
+try {
+  // (SQLite refuses a timezone itself; a PostgreSQL instance is not connected until first used.)
+  setup(new Sequelize('postgres://nobody@127.0.0.1:1/none', { logging: false, timezone: '+02:00' }), { userModel: Member });
+  report.otherTimezone = 'no error';
+} catch (error) {
+  report.otherTimezone = error instanceof ActstreamArgumentError ? error.message : String(error);
 }
 
 setup(sequelize, { userModel: Member });
