@@ -75,7 +75,8 @@ async function read(statement: Statement, transaction: Transaction | undefined):
   const rows = await Action.sequelize!.query<ActionRow>(statement.sql, {
     type: QueryTypes.SELECT,
     raw: true,
-    bind: statement.bind,
+    // No bind at all when the values are inline (MySQL): Sequelize would read `$1` in a quoted value as one.
+    bind: statement.bind.length > 0 ? statement.bind : undefined,
     transaction,
   });
   return rows.map(actionFromRow);

@@ -66,18 +66,43 @@ function bindings(params: Params): unknown[] {
 // Sequelize writes bind parameters as $1, $2 … which SQLite treats as named parameters and looks
 // up by a linear search while preparing: a statement with thousands of them (a multi-row INSERT)
 // prepares in quadratic time. Rewritten to anonymous `?` in order of appearance they cost nothing
-// extra. The scan is the same one Sequelize makes for `$n` before handing the SQL over.
+// extra. Only real parameters are rewritten: `$1` inside a quoted string, identifier or comment is text.
 const numberedCache = new Map<string, { sql: string; order: string[] } | null>();
+
+const CLOSING: Record<string, string> = { "'": "'", '"': '"', '`': '`', '[': ']' };
 
 function numberedParameters(sql: string): { sql: string; order: string[] } | null {
   let found = numberedCache.get(sql);
   if (found !== undefined) return found;
   const order: string[] = [];
-  const rewritten = sql.replace(/\B\$(\d+)/g, (_match, n: string) => {
-    order.push(`$${n}`);
-    return '?';
-  });
-  found = order.length > 0 ? { sql: rewritten, order } : null;
+  let out = '';
+  let i = 0;
+  while (i < sql.length) {
+    const c = sql[i];
+    let end = i + 1;
+    if (c in CLOSING) {
+      // A quoted run; a doubled closing quote inside it is an escaped quote, so scanning on is right.
+      end = sql.indexOf(CLOSING[c], i + 1);
+      end = end === -1 ? sql.length : end + 1;
+    } else if (c === '-' && sql[i + 1] === '-') {
+      end = sql.indexOf('\n', i);
+      end = end === -1 ? sql.length : end;
+    } else if (c === '/' && sql[i + 1] === '*') {
+      end = sql.indexOf('*/', i + 2);
+      end = end === -1 ? sql.length : end + 2;
+    } else if (c === '$' && !/\w/.test(sql[i - 1] ?? '')) {
+      const digits = /^\d+/.exec(sql.slice(i + 1, i + 12));
+      if (digits) {
+        order.push(`$${digits[0]}`);
+        out += '?';
+        i += 1 + digits[0].length;
+        continue;
+      }
+    }
+    out += sql.slice(i, end);
+    i = end;
+  }
+  found = order.length > 0 ? { sql: out, order } : null;
   if (numberedCache.size >= STATEMENT_CACHE_SIZE) numberedCache.clear();
   numberedCache.set(sql, found);
   return found;

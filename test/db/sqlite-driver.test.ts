@@ -458,6 +458,22 @@ describe('db/sqlite-driver through Sequelize (db/connect.ts)', () => {
     expect(member?.get('active')).to.equal(true);
   });
 
+  it('binds only real $n parameters: $1 inside quoted text, identifiers and comments stays text', async () => {
+    const rows = await sequelize.query(
+      `SELECT $1 AS "$2 col", '$1 and it''s $2' AS text, $2 AS second /* $1 */ -- $2
+       , 'end' AS last`,
+      { bind: ['one', 'two'], type: QueryTypes.SELECT },
+    );
+    expect(rows).to.deep.equal([{ '$2 col': 'one', text: "$1 and it's $2", second: 'two', last: 'end' }]);
+
+    // Sequelize's own UPDATE binds the new values and writes the WHERE value inline.
+    await Members.create({ email: 'a$1@example.com' });
+    await Members.create({ email: 'a?@example.com' });
+    const [updated] = await Members.update({ nickname: 'dollar' }, { where: { email: 'a$1@example.com' } });
+    expect(updated).to.equal(1);
+    expect((await Members.findOne({ where: { nickname: 'dollar' } }))?.get('email')).to.equal('a$1@example.com');
+  });
+
   it('stores a number given for a STRING attribute as its digits, as with node-sqlite3', async () => {
     await Members.create({ email: 'numbered@example.com', nickname: 42 as unknown as string });
     const member = await Members.findOne({ where: { nickname: '42' } });
