@@ -70,12 +70,6 @@ async function findByKeys(model: AnyModel, ids: string[], transaction?: Transact
 type Role = 'actor' | 'target' | 'actionObject';
 const ROLES: Role[] = ['actor', 'target', 'actionObject'];
 
-function referenceIn(action: Action, role: Role): Reference | null {
-  const type = action[`${role}Type`];
-  const id = action[`${role}Id`];
-  return type === null || id === null ? null : { type, id };
-}
-
 /** Loads the objects behind `references`, one query per model; the map is keyed "<type>\0<id>". */
 export async function loadObjects(
   references: Iterable<Reference>,
@@ -83,8 +77,9 @@ export async function loadObjects(
 ): Promise<Map<string, Model>> {
   const idsByType = new Map<string, Set<string>>();
   for (const { type, id } of references) {
-    if (!idsByType.has(type)) idsByType.set(type, new Set());
-    idsByType.get(type)!.add(id);
+    let ids = idsByType.get(type);
+    if (!ids) idsByType.set(type, (ids = new Set()));
+    ids.add(id);
   }
   const loaded = new Map<string, Model>();
   await Promise.all(
@@ -100,14 +95,20 @@ export async function loadObjects(
 
 /** Sets `actor`, `target` and `actionObject` on each action (null where the object is gone). */
 export async function loadReferences(actions: Action[], transaction?: Transaction): Promise<void> {
-  const references = actions.flatMap((action) =>
-    ROLES.map((role) => referenceIn(action, role)).filter((ref): ref is Reference => ref !== null),
-  );
+  const references: Reference[] = [];
+  for (const action of actions) {
+    for (const role of ROLES) {
+      const type = action[`${role}Type`];
+      const id = action[`${role}Id`];
+      if (type !== null && id !== null) references.push({ type, id });
+    }
+  }
   const loaded = await loadObjects(references, transaction);
   for (const action of actions) {
     for (const role of ROLES) {
-      const ref = referenceIn(action, role);
-      action[role] = ref ? (loaded.get(`${ref.type}\0${ref.id}`) ?? null) : null;
+      const type = action[`${role}Type`];
+      const id = action[`${role}Id`];
+      action[role] = type !== null && id !== null ? (loaded.get(`${type}\0${id}`) ?? null) : null;
     }
   }
 }
