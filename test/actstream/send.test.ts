@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { Op, QueryTypes, type QueryOptions, type Sequelize } from 'sequelize';
-import { maxRowsPerInsert } from '../../actstream/actions.js';
+import { maxRowsPerInsert } from '../../actstream/inserts.js';
 import { Action, ActstreamArgumentError, action, actorStream, type SendManyItem } from '../../actstream/index.js';
 import type { Group, User, Comment } from '../../models/index.js';
 import { database, resetDatabase } from '../helpers/database.js';
