@@ -4,8 +4,10 @@ import {
   type CreationOptional,
   type InferAttributes,
   type InferCreationAttributes,
+  type NonAttribute,
   type Sequelize,
 } from 'sequelize';
+import type { User } from './user.js';
 
 /** What a token opens: the JSON API, or only the owner's Atom/RSS feed. */
 export type TokenScope = 'api' | 'feed';
@@ -20,6 +22,8 @@ export class ApiToken extends Model<InferAttributes<ApiToken>, InferCreationAttr
   declare lastUsedAt: CreationOptional<Date | null>;
   declare createdAt: CreationOptional<Date>;
   declare updatedAt: CreationOptional<Date>;
+  /** The user, when read with `include: ['owner']`. */
+  declare owner?: NonAttribute<User>;
 
   static initModel(sequelize: Sequelize): void {
     ApiToken.init(

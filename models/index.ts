@@ -27,6 +27,7 @@ export function initModels(sequelize: Sequelize): void {
   Concert.belongsTo(Location, { as: 'location', foreignKey: 'locationId' });
   Band.hasMany(Concert, { as: 'concerts', foreignKey: 'bandId' });
   Location.hasMany(Concert, { as: 'concerts', foreignKey: 'locationId' });
+  ApiToken.belongsTo(User, { as: 'owner', foreignKey: 'userId' });
 
   setup(sequelize, { userModel: User });
   registry.register(...appModels);

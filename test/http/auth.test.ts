@@ -3,6 +3,7 @@ import type { Express } from 'express';
 import request from 'supertest';
 import { Action, Follow } from '../../actstream/index.js';
 import { ApiToken } from '../../models/index.js';
+import { recordQueries } from '../actstream/fixtures.js';
 import { bearerFor, loggedIn, PASSWORD, seedWorld, testApp, type World } from './fixtures.js';
 
 describe('HTTP: authentication', () => {
@@ -129,6 +130,17 @@ describe('HTTP: authentication', () => {
       await request(app).delete(`/api/tokens/${created.body.id}`).set('Authorization', auth).expect(204);
       const revoked = await request(app).get('/api/streams/user').set('Authorization', auth).expect(401);
       expect(revoked.body.error.code).to.equal('invalid_token');
+    });
+
+    it('read the token and its user in one statement per request', async () => {
+      const auth = await bearerFor(w.ann);
+      await request(app).get('/api/streams/user').set('Authorization', auth).expect(200); // notes the first use
+      const sequelize = ApiToken.sequelize!;
+      const { queries } = await recordQueries(sequelize, () => request(app).get('/api/streams/user').set('Authorization', auth).expect(200));
+      const tokenReads = queries.filter((sql) => /FROM [`"]api_tokens[`"]/.test(sql));
+      expect(tokenReads).to.have.length(1);
+      expect(tokenReads[0]).to.match(/JOIN [`"]users[`"]/);
+      expect(queries.filter((sql) => /FROM [`"]users[`"] AS [`"]User[`"] WHERE/.test(sql))).to.have.length(0);
     });
 
     it('DELETE /api/tokens with a bearer token revokes that token; with a cookie it asks for an id', async () => {
