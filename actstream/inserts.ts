@@ -30,7 +30,6 @@ const COLUMNS = [
  */
 const MAX_BIND_PARAMETERS: Partial<Record<string, number>> = { sqlite: 32766, postgres: 65535, mysql: 65535, mariadb: 65535 };
 
-
 /** A validated action, ready to write. */
 export type ActionRow = Omit<InferCreationAttributes<Action>, 'id'>;
 

@@ -1,6 +1,8 @@
 import { DataTypes, Op, QueryTypes, type CreationAttributes, type Model, type Transaction } from 'sequelize';
 import type { Action } from './models.js';
+import { inlinesValues, quoteName } from './dialect.js';
 import { modelNamed, type AnyModel, type Reference } from './registry.js';
+import { dateFromText } from './rows.js';
 
 // Generic references are loaded in batches: one query per referenced model for a whole page.
 
@@ -22,8 +24,7 @@ function readPlan(model: AnyModel): ReadPlan {
   if (plan) return plan;
   const sequelize = model.sequelize!;
   const dialect = sequelize.getDialect();
-  // Double quotes on SQLite too: its Sequelize dialect reads a backquoted table's schema before every statement.
-  const q = (name: string) => (dialect === 'mysql' || dialect === 'mariadb' ? `\`${name}\`` : `"${name}"`);
+  const q = (name: string) => quoteName(sequelize, name);
   const table = dialect === 'sqlite' ? q(String(model.getTableName())) : (sequelize.getQueryInterface().queryGenerator as QuoteGenerator).quoteTable(model.getTableName());
   const attributes = Object.entries(model.getAttributes()).filter(([, attribute]) => !(attribute.type instanceof DataTypes.VIRTUAL));
   const columns = attributes.map(([name, attribute]) => `${q(attribute.field ?? name)} AS ${q(name)}`).join(', ');
@@ -31,7 +32,7 @@ function readPlan(model: AnyModel): ReadPlan {
   const textColumns: ReadPlan['textColumns'] = [];
   if (dialect === 'sqlite') {
     for (const [name, attribute] of attributes) {
-      if (attribute.type instanceof DataTypes.DATE) textColumns.push([name, (text) => new Date(/[+-]\d\d:\d\d$|Z$/.test(text) ? text : `${text}Z`)]);
+      if (attribute.type instanceof DataTypes.DATE) textColumns.push([name, dateFromText]);
       else if (attribute.type instanceof DataTypes.JSON) textColumns.push([name, (text) => JSON.parse(text) as unknown]);
     }
   }
@@ -50,8 +51,8 @@ async function findByKeys(model: AnyModel, ids: string[], transaction?: Transact
   if (scoped) return model.findAll({ where: { [model.primaryKeyAttribute]: { [Op.in]: ids } }, transaction });
   const sequelize = model.sequelize!;
   const { head, textColumns } = readPlan(model);
-  // MySQL/MariaDB get the keys escaped into the SQL: see Builder.value in stream-queries.ts.
-  const inline = sequelize.getDialect() === 'mysql' || sequelize.getDialect() === 'mariadb';
+  // Keys escaped into the SQL where bound values cost more (see dialect.ts).
+  const inline = inlinesValues(sequelize);
   const keys = ids.map((id, i) => (inline ? sequelize.escape(id) : `$${i + 1}`)).join(', ');
   const rows = await sequelize.query<Record<string, unknown>>(`${head}${keys})`, {
     type: QueryTypes.SELECT,

@@ -23,10 +23,10 @@ export function timestampParameter(sequelize: Sequelize, date: Date): Date | str
   return dialect === 'sqlite' ? `${text} +00:00` : text;
 }
 
-function toDate(value: unknown): Date {
+/** A date column's value as a Date: drivers give Dates, SQLite the text Sequelize wrote ("YYYY-MM-DD HH:MM:SS.mmm +00:00"; bare is UTC). */
+export function dateFromText(value: unknown): Date {
   if (value instanceof Date) return value;
   const text = String(value);
-  // Sequelize writes "YYYY-MM-DD HH:MM:SS.mmm +00:00" on SQLite; a bare value is UTC.
   return new Date(/[+-]\d\d:\d\d$|Z$/.test(text) ? text : `${text}Z`);
 }
 
@@ -52,7 +52,7 @@ export function actionFromRow(row: ActionRow): Action {
       targetId: toReferenceId(row.targetId),
       actionObjectType: (row.actionObjectType as string | null) ?? null,
       actionObjectId: toReferenceId(row.actionObjectId),
-      timestamp: toDate(row.timestamp),
+      timestamp: dateFromText(row.timestamp),
       public: Boolean(row.public),
       data: toData(row.data),
     },

@@ -1,4 +1,5 @@
 import type { Sequelize } from 'sequelize';
+import { inlinesValues, quoteName } from './dialect.js';
 import { timestampParameter } from './rows.js';
 
 // The SQL of a page of a stream. Streams are the hot path, so their statements are written here
@@ -43,19 +44,14 @@ const FOLLOWS = 'actstream_follows';
 /** Builds one statement: collects bind values and quotes names for the dialect. */
 class Builder {
   readonly bind: unknown[] = [];
-  private readonly quote: string;
   private readonly inline: boolean;
 
   constructor(readonly sequelize: Sequelize) {
-    // Double quotes on SQLite too: Sequelize's SQLite dialect reads a backquoted table's schema
-    // (PRAGMA table_info) before every statement, which these raw reads do not need.
-    const dialect = sequelize.getDialect();
-    this.inline = dialect === 'mysql' || dialect === 'mariadb';
-    this.quote = this.inline ? '`' : '"';
+    this.inline = inlinesValues(sequelize);
   }
 
   name(identifier: string): string {
-    return `${this.quote}${identifier}${this.quote}`;
+    return quoteName(this.sequelize, identifier);
   }
 
   column(alias: string, column: string): string {
@@ -63,9 +59,7 @@ class Builder {
   }
 
   value(value: string | number): string {
-    // MySQL/MariaDB: values are written into the SQL (escaped by Sequelize) instead of bound, because
-    // bound statements come back in the binary protocol, which mysql2 decodes several times slower
-    // with the per-field type casting Sequelize installs.
+    // Escaped into the SQL where bound values cost more (see dialect.ts).
     if (this.inline) return this.sequelize.escape(value);
     this.bind.push(value);
     return `$${this.bind.length}`;

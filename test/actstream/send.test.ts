@@ -13,6 +13,16 @@ async function rejection(promise: Promise<unknown>): Promise<unknown> {
   );
 }
 
+/** An empty database with the people and things every test below starts from. */
+async function freshWorld(): Promise<{ ann: User; bob: User; group: Group; comment: Comment }> {
+  await resetDatabase();
+  const ann = await makeUser('Ann');
+  const bob = await makeUser('Bob');
+  const group = await makeGroup('Climbers');
+  const comment = await makeComment('First!', group, ann);
+  return { ann, bob, group, comment };
+}
+
 describe('action.send', () => {
   let sequelize: Sequelize;
   let ann: User;
@@ -23,10 +33,7 @@ describe('action.send', () => {
     sequelize = await database();
   });
   beforeEach(async () => {
-    await resetDatabase();
-    ann = await makeUser('Ann');
-    group = await makeGroup('Climbers');
-    comment = await makeComment('First!', group, ann);
+    ({ ann, group, comment } = await freshWorld());
   });
 
   it('saves an action with only a verb, public, stamped now', async () => {
@@ -134,11 +141,7 @@ describe('action.sendMany', () => {
     sequelize = await database();
   });
   beforeEach(async () => {
-    await resetDatabase();
-    ann = await makeUser('Ann');
-    bob = await makeUser('Bob');
-    group = await makeGroup('Climbers');
-    comment = await makeComment('First!', group, ann);
+    ({ ann, bob, group, comment } = await freshWorld());
   });
 
   it('writes all actions in one INSERT and returns them with ids', async () => {
@@ -231,11 +234,7 @@ describe('action.send / sendMany: the rows written', () => {
     sequelize = await database();
   });
   beforeEach(async () => {
-    await resetDatabase();
-    ann = await makeUser('Ann');
-    bob = await makeUser('Bob');
-    group = await makeGroup('Climbers');
-    comment = await makeComment('First!', group, ann);
+    ({ ann, bob, group, comment } = await freshWorld());
   });
 
   it('reads back through Action.findAll as returned: ids, timestamps to the millisecond, data, public, awkward text', async () => {

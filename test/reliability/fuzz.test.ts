@@ -84,7 +84,6 @@ const headers = fc.record(
 
 const STACK = /\n\s+at |node_modules|\.ts:\d+|SequelizeDatabaseError|SQLITE_|ER_[A-Z_]+|syntax error at/;
 
-
 describe('reliability: fuzzing every route (fast-check)', function () {
   this.timeout(120_000);
   let app: Express;

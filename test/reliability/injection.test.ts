@@ -29,7 +29,6 @@ const SQL = [
   'ä%\u0000',
 ];
 
-
 describe('reliability: SQL metacharacters are harmless', function () {
   this.timeout(120_000);
   let app: Express;
