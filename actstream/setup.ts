@@ -1,11 +1,10 @@
-import type { Sequelize } from 'sequelize';
+import type { Model, ModelStatic, Sequelize } from 'sequelize';
 import { ActstreamArgumentError, NotSetUpError } from './errors.js';
 import { Action, Follow, defineModels } from './models.js';
-import type { AnyModel } from './registry.js';
 
 export interface SetupOptions {
   /** The model whose instances follow things (and act, usually). */
-  userModel: AnyModel;
+  userModel: ModelStatic<Model>;
 }
 
 interface Settings extends SetupOptions {

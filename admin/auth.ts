@@ -1,6 +1,8 @@
 import { ForbiddenError, type CurrentAdmin } from 'adminjs';
+import type { Request } from 'express';
+import { regenerateSession } from '../auth/sessions.js';
+import { authenticateUser } from '../auth/users.js';
 import { User } from '../models/index.js';
-import { authenticateUser } from '../server/users.js';
 
 /** What the admin session keeps about the logged-in staff user (never the password hash). */
 export interface StaffSession extends CurrentAdmin {
@@ -9,10 +11,15 @@ export interface StaffSession extends CurrentAdmin {
   title: string;
 }
 
-/** AdminJS's `authenticate`: the staff user with this email and password as a session value, else null. */
-export async function authenticateStaff(email: unknown, password: unknown): Promise<StaffSession | null> {
+/**
+ * AdminJS's `authenticate`: the staff user with this email and password as a session value, else
+ * null. On success the session gets a new id first (AdminJS would keep the one it had before the
+ * login, so a cookie planted on the victim's browser would become a logged-in session).
+ */
+export async function authenticateStaff(email: unknown, password: unknown, context?: { req?: Request }): Promise<StaffSession | null> {
   const user = await authenticateUser(email, password);
   if (!user || !user.isStaff) return null;
+  if (context?.req?.session) await regenerateSession(context.req);
   return { id: String(user.id), email: user.email, title: user.name };
 }
 

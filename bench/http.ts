@@ -11,7 +11,7 @@ import type { Model } from 'sequelize';
 import { action, follow } from '../actstream/index.js';
 import { Comment, Group, User } from '../models/index.js';
 import { createApp } from '../server/app.js';
-import { createToken } from '../server/auth/tokens.js';
+import { createToken } from '../auth/tokens.js';
 import { parseArgs } from './args.js';
 import { openBenchDatabase } from './database.js';
 import { random } from './stats.js';

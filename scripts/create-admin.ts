@@ -2,7 +2,7 @@
 import { connect } from '../db/connect.js';
 import { migrate } from '../db/migrate.js';
 import { initModels } from '../models/index.js';
-import { ensureStaffUser } from '../server/users.js';
+import { ensureStaffUser } from '../auth/users.js';
 
 const email = process.env.ADMIN_EMAIL;
 const password = process.env.ADMIN_PASSWORD;

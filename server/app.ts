@@ -2,13 +2,17 @@ import express, { type Express } from 'express';
 import type { Sequelize } from 'sequelize';
 import { createAdmin } from '../admin/admin.js';
 import { adminRouter } from '../admin/router.js';
-import { mountStreamsHttp } from './api/mount.js';
-import type { ServerConfig } from './config.js';
-import { finalErrorHandler } from './final-errors.js';
+import { createSessions } from '../auth/sessions.js';
+import type { ServerConfig } from '../config/server.js';
+import { apiRouter } from './api/router.js';
+import { feedsRouter } from './feeds/router.js';
+import { healthRoutes } from './health.js';
 import { requestLogging, silentLogger, type Logger } from './logging.js';
-import { refuseNulInRecords, rejectNulInUrl } from './nul-characters.js';
-import { rejectCrossSiteWrites, securityHeaders } from './security.js';
-import { retryAfterOn503 } from './unavailable.js';
+import { refuseNulInRecords, rejectNulInUrl } from './middleware/nul-characters.js';
+import { retryAfterOn503 } from './middleware/retry-after.js';
+import { rejectCrossSiteWrites, securityHeaders } from './middleware/security.js';
+import { pagesRouter } from './pages/router.js';
+import { asText, errorHandler } from './shared/errors.js';
 
 export interface AppOptions {
   sequelize: Sequelize;
@@ -17,36 +21,26 @@ export interface AppOptions {
   logger?: Logger;
 }
 
-/** The Express app: the admin at /admin, the API at /api, feeds and pages. Tests build it on any database. */
+/**
+ * The Express app, in the order a request meets it: logging and headers, health checks, the admin
+ * (which parses its own bodies, so before any body parser), the JSON API, the feeds, the pages, and
+ * a last error handler. Tests build it on any database.
+ */
 export async function createApp({ sequelize, config, logger }: AppOptions): Promise<Express> {
   const app = express();
   app.disable('x-powered-by');
-  if (config.production) app.set('trust proxy', 1);
+  app.set('trust proxy', config.trustProxy ?? false);
   refuseNulInRecords(sequelize);
-  // First: a request id and log line for everything, Retry-After on every 503, helmet's headers, and
-  // refusals that need no route (cross-site cookie writes, NUL in the URL).
   app.use(requestLogging(logger ?? silentLogger()), retryAfterOn503, securityHeaders({ production: config.production }), rejectCrossSiteWrites, rejectNulInUrl);
+  app.use(healthRoutes(sequelize));
 
-  app.get('/healthz', (_req, res) => {
-    res.json({ status: 'ok' });
-  });
-  app.get('/readyz', async (_req, res) => {
-    try {
-      await sequelize.authenticate();
-      res.json({ status: 'ready' });
-    } catch {
-      res.status(503).set('Retry-After', '5').json({ status: 'unavailable', error: 'database unreachable' });
-    }
-  });
-
-  // The admin parses its own bodies: mounted before any body parser.
+  const sessions = createSessions({ sequelize, secret: config.sessionSecret, production: config.production });
   const admin = await createAdmin();
-  app.use(admin.options.rootPath, adminRouter(admin, { sequelize, config }));
-
-  // JSON API, feeds and pages
-  mountStreamsHttp(app, { sequelize, config });
-  // Last: errors no router answered (the admin's) become a 503 or a bare 500, never a stack trace.
-  app.use(finalErrorHandler);
-
+  app.use(admin.options.rootPath, adminRouter(admin, { sessions }));
+  app.use('/api', apiRouter(sessions.middleware));
+  app.use('/feeds', feedsRouter());
+  app.use(pagesRouter(sessions.middleware, config.sessionSecret));
+  // Errors no router answered (the admin's): never a stack trace.
+  app.use(errorHandler(asText));
   return app;
 }

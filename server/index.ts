@@ -5,11 +5,11 @@ import { connect } from '../db/connect.js';
 import { migrate } from '../db/migrate.js';
 import { initModels, trackAppModels } from '../models/index.js';
 import { createApp } from './app.js';
-import { configFromEnv } from './config.js';
+import { configFromEnv } from '../config/server.js';
 import { seedDemoData } from './demo-data.js';
 import { createLogger, routeConsoleToLogger } from './logging.js';
 import { shutdownGracefully, stopOnSignals } from './shutdown.js';
-import { ensureStaffUser } from './users.js';
+import { ensureStaffUser } from '../auth/users.js';
 
 const logger = createLogger();
 // Modules that print with console.* (the admin's recording failures) still write JSON lines.

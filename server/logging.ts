@@ -4,7 +4,7 @@ import { format } from 'node:util';
 import type { Request, RequestHandler } from 'express';
 import { pino, type DestinationStream, type Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
-import { isDatabaseUnavailable } from './unavailable.js';
+import { isDatabaseUnavailable } from './shared/database-errors.js';
 
 export type { Logger } from 'pino';
 

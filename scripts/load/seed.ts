@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Group, User } from '../../models/index.js';
-import { createToken } from '../../server/auth/tokens.js';
-import { ensureStaffUser } from '../../server/users.js';
+import { createToken } from '../../auth/tokens.js';
+import { ensureStaffUser } from '../../auth/users.js';
 
 export type ClientKind = 'token' | 'session' | 'follower' | 'admin';
 

@@ -1,14 +1,14 @@
 import { Router } from 'express';
 import { Action, action as actions, loadReferences } from '../../actstream/index.js';
-import { requireUser, optionalUser } from '../auth/current-user.js';
+import { requireUser, optionalUser } from '../middleware/caller.js';
 import { AS2_TYPE, as2Activity, as2Document } from './activity-streams.js';
-import { forbidden, notFound } from './errors.js';
-import { handler } from './handler.js';
-import { findObject } from './objects.js';
-import { actionJson } from './present.js';
-import { ActionIdParams, SendActionBody } from './schemas.js';
+import { forbidden, notFound } from '../shared/errors.js';
+import { handler } from '../shared/handler.js';
+import { findObject } from '../shared/objects.js';
+import { actionJson } from '../shared/present.js';
+import { ActionIdParams, SendActionBody } from '../shared/schemas.js';
 import { wantsAs2 } from './stream-routes.js';
-import { baseUrl, paths } from './urls.js';
+import { baseUrl, paths } from '../shared/urls.js';
 
 /** GET /actions/:id (public, or your own) and POST /actions (you as the actor, nobody else). */
 export function actionRoutes(): Router {
@@ -19,7 +19,7 @@ export function actionRoutes(): Router {
     handler(async (req, res) => {
       const { id } = ActionIdParams.parse(req.params);
       const found = await Action.findByPk(Number(id));
-      const me = optionalUser(req);
+      const me = await optionalUser(req);
       const mine = found !== null && me !== undefined && found.actorType === 'User' && found.actorId === String(me.id);
       // A private action is missing to everyone but its actor: a 403 would say it exists.
       if (!found || !(found.public || mine)) throw notFound(`Action ${id}`);
@@ -37,7 +37,7 @@ export function actionRoutes(): Router {
   router.post(
     '/actions',
     handler(async (req, res) => {
-      const me = requireUser(req);
+      const me = await requireUser(req);
       const body = SendActionBody.parse(req.body);
       if (body.actor && !(body.actor.type === 'User' && body.actor.id === String(me.id))) {
         throw forbidden('You can only send actions as yourself');

@@ -1,6 +1,6 @@
 import type { Action, StreamPage } from '../../actstream/index.js';
-import { headline, roleRef } from './present.js';
-import type { ObjectRefType } from './schemas.js';
+import { headline, roleRef } from '../shared/present.js';
+import type { ObjectRefType } from '../shared/schemas.js';
 
 export const AS2_TYPE = 'application/activity+json';
 const CONTEXT = 'https://www.w3.org/ns/activitystreams';

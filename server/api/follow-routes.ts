@@ -1,13 +1,13 @@
 import { Router } from 'express';
 import { follow, followers, following, isFollowing, unfollow } from '../../actstream/index.js';
 import { User } from '../../models/index.js';
-import { requireUser } from '../auth/current-user.js';
-import { forbidden } from './errors.js';
-import { handler } from './handler.js';
-import { findObject } from './objects.js';
-import { refOfInstance } from './present.js';
-import { FlagQuery, FollowBody, ObjectParams, UnfollowBody, UserIdParams } from './schemas.js';
-import { baseUrl } from './urls.js';
+import { requireUser } from '../middleware/caller.js';
+import { forbidden } from '../shared/errors.js';
+import { handler } from '../shared/handler.js';
+import { findObject } from '../shared/objects.js';
+import { refOfInstance } from '../shared/present.js';
+import { FlagQuery, FollowBody, ObjectParams, UnfollowBody, UserIdParams } from '../shared/schemas.js';
+import { baseUrl } from '../shared/urls.js';
 
 function checkSelf(me: User, user: { type: string; id: string } | undefined): void {
   if (user && !(user.type === 'User' && user.id === String(me.id))) throw forbidden('You can only follow as yourself');
@@ -20,7 +20,7 @@ export function followRoutes(): Router {
   router.post(
     '/follows',
     handler(async (req, res) => {
-      const me = requireUser(req);
+      const me = await requireUser(req);
       const body = FollowBody.parse(req.body);
       checkSelf(me, body.user);
       const object = await findObject(body.type, body.id);
@@ -39,7 +39,7 @@ export function followRoutes(): Router {
   router.delete(
     '/follows',
     handler(async (req, res) => {
-      const me = requireUser(req);
+      const me = await requireUser(req);
       const body = UnfollowBody.parse(req.body);
       checkSelf(me, body.user);
       const object = await findObject(body.type, body.id);
@@ -50,7 +50,7 @@ export function followRoutes(): Router {
   router.get(
     '/followers/:type/:id',
     handler(async (req, res) => {
-      requireUser(req);
+      await requireUser(req);
       const { type, id } = ObjectParams.parse(req.params);
       const { flag } = FlagQuery.parse(req.query);
       const object = await findObject(type, id);
@@ -62,7 +62,7 @@ export function followRoutes(): Router {
   router.get(
     '/following/:userId',
     handler(async (req, res) => {
-      requireUser(req);
+      await requireUser(req);
       const { userId } = UserIdParams.parse(req.params);
       const { flag } = FlagQuery.parse(req.query);
       const user = await findObject(User.name, userId);

@@ -20,7 +20,7 @@ import {
   UnfollowBody,
   UnfollowJson,
   UserStreamQuery,
-} from './schemas.js';
+} from '../shared/schemas.js';
 
 type Json = Record<string, unknown>;
 

@@ -1,10 +1,10 @@
 import express, { Router, type RequestHandler } from 'express';
-import { identify } from '../auth/current-user.js';
-import { sessionRoutes } from '../auth/session-routes.js';
-import { tokenRoutes } from '../auth/token-routes.js';
+import { callers } from '../middleware/caller.js';
+import { sessionRoutes } from './session-routes.js';
+import { tokenRoutes } from './token-routes.js';
 import { actionRoutes } from './action-routes.js';
-import { refuseNulCharacters } from '../nul-characters.js';
-import { HttpError, jsonErrorHandler, jsonNotFound } from './errors.js';
+import { refuseNulCharacters } from '../middleware/nul-characters.js';
+import { HttpError, jsonErrorHandler, jsonNotFound } from '../shared/errors.js';
 import { followRoutes } from './follow-routes.js';
 import { openApiDocument } from './openapi.js';
 import { streamRoutes } from './stream-routes.js';
@@ -21,8 +21,8 @@ const jsonBodiesOnly: RequestHandler = (req, _res, next) => {
   next();
 };
 
-/** The JSON API, mounted at /api. `session` is the session middleware shared with the pages. */
-export function apiRouter(session: RequestHandler): Router {
+/** The JSON API, mounted at /api. `sessions` is the session middleware shared with the pages and the admin. */
+export function apiRouter(sessions: RequestHandler): Router {
   const router = Router();
   router.use((_req, res, next) => {
     res.set('Cache-Control', 'no-store');
@@ -32,7 +32,7 @@ export function apiRouter(session: RequestHandler): Router {
     res.json(openApiDocument());
   });
   router.use(jsonBodiesOnly, express.json({ limit: BODY_LIMIT, strict: true, reviver: refuseNulCharacters }));
-  router.use(session, identify);
+  router.use(callers(sessions));
   router.use(sessionRoutes(), tokenRoutes(), streamRoutes(), actionRoutes(), followRoutes());
   router.use(jsonNotFound);
   router.use(jsonErrorHandler);

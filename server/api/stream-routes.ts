@@ -1,13 +1,13 @@
 import { Router, type Request, type Response } from 'express';
 import type { StreamPage } from '../../actstream/index.js';
-import { requireUser } from '../auth/current-user.js';
+import { requireUser } from '../middleware/caller.js';
 import { AS2_TYPE, as2Page } from './activity-streams.js';
-import { HttpError } from './errors.js';
-import { handler } from './handler.js';
-import { actionJson } from './present.js';
-import { ObjectParams, StreamKind, StreamQuery, TypeParams, UserStreamQuery } from './schemas.js';
-import { modelStreamPage, objectStreamPage, ownFeedPage } from './stream-source.js';
-import { baseUrl, paths, withQuery } from './urls.js';
+import { HttpError } from '../shared/errors.js';
+import { handler } from '../shared/handler.js';
+import { actionJson } from '../shared/present.js';
+import { ObjectParams, StreamKind, StreamQuery, TypeParams, UserStreamQuery } from '../shared/schemas.js';
+import { modelStreamPage, objectStreamPage, ownFeedPage } from '../shared/stream-source.js';
+import { baseUrl, paths, withQuery } from '../shared/urls.js';
 
 /** Whether the client asked for Activity Streams 2.0 rather than our JSON. */
 export function wantsAs2(req: Request): boolean {
@@ -49,7 +49,7 @@ export function streamRoutes(): Router {
   router.get(
     '/streams/user',
     handler(async (req, res) => {
-      const user = requireUser(req);
+      const user = await requireUser(req);
       const options = UserStreamQuery.parse(req.query);
       sendPage(req, res, await ownFeedPage(user, options));
     }),

@@ -1,7 +1,7 @@
 import { Feed } from 'feed';
 import type { StreamPage } from '../../actstream/index.js';
-import { headline, roleRef } from '../api/present.js';
-import { paths } from '../api/urls.js';
+import { headline, roleRef } from '../shared/present.js';
+import { paths } from '../shared/urls.js';
 
 /** Labels are plain text; Atom's html-typed title/summary and RSS's description are HTML, so escape them there. */
 export function escapeHtml(text: string): string {

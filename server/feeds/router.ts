@@ -1,13 +1,13 @@
-import { Router, type ErrorRequestHandler, type Request, type Response } from 'express';
+import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { StreamPage } from '../../actstream/index.js';
-import { userForToken } from '../auth/tokens.js';
-import { HttpError, toHttpError } from '../api/errors.js';
-import { handler } from '../api/handler.js';
+import { userForToken } from '../../auth/tokens.js';
+import { asText, errorHandler, HttpError } from '../shared/errors.js';
+import { handler } from '../shared/handler.js';
 import { labelOf } from '../../actstream/index.js';
-import { ObjectParams, StreamKind, StreamQuery, TypeParams, UserStreamQuery } from '../api/schemas.js';
-import { modelStreamPage, objectStreamPage, ownFeedPage } from '../api/stream-source.js';
-import { baseUrl, paths } from '../api/urls.js';
+import { ObjectParams, StreamKind, StreamQuery, TypeParams, UserStreamQuery } from '../shared/schemas.js';
+import { modelStreamPage, objectStreamPage, ownFeedPage } from '../shared/stream-source.js';
+import { baseUrl, paths } from '../shared/urls.js';
 import { FEED_TYPES, renderFeed, type FeedFormat, type FeedInfo } from './build.js';
 
 const Format = z.enum(['atom', 'rss']);
@@ -28,14 +28,6 @@ function format(req: Request): FeedFormat {
 function send(req: Request, res: Response, info: FeedInfo, page: StreamPage, feedFormat: FeedFormat): void {
   res.type(FEED_TYPES[feedFormat]).send(renderFeed(baseUrl(req), info, page, feedFormat));
 }
-
-/** Feeds answer errors as plain text: feed readers show that best. */
-const textErrors: ErrorRequestHandler = (error: unknown, _req, res, next) => {
-  if (res.headersSent) return next(error);
-  const http = toHttpError(error);
-  if (http.status >= 500) console.error(error);
-  res.status(http.status).type('text/plain').send(`${http.status} ${http.message}\n`);
-};
 
 /** Atom and RSS 2.0 feeds of the public streams, and of a user's own feed by feed token. */
 export function feedsRouter(): Router {
@@ -82,6 +74,7 @@ export function feedsRouter(): Router {
   );
 
   router.use((_req, _res, next) => next(new HttpError(404, 'not_found', 'No such feed')));
-  router.use(textErrors);
+  // Feed readers show plain text best.
+  router.use(errorHandler(asText));
   return router;
 }

@@ -1,29 +1,40 @@
-import express, { Router, type Request } from 'express';
+import express, { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
-import { csrfTokenMatches, newCsrfToken } from '../auth/csrf.js';
-import { handler } from '../api/handler.js';
-import { loginLimit } from '../login-limit.js';
-import { authenticateUser } from '../users.js';
+import { csrfTokenMatches, newCsrfToken, signedFormToken, signedFormTokensMatch } from '../../auth/csrf.js';
+import { loginLimit } from '../../auth/login-limit.js';
+import { destroySession, regenerateSession } from '../../auth/sessions.js';
+import { authenticateUser } from '../../auth/users.js';
+import { ensureSession } from '../middleware/caller.js';
+import { handler } from '../shared/handler.js';
 import { render } from './render.js';
 
 const LoginForm = z.object({ email: z.string().max(255).default(''), password: z.string().max(1000).default(''), _csrf: z.string().max(200).default('') });
 
 // After logging in or out the browser always goes to the stream index: never to a URL from the request.
 const AFTER = '/streams';
+/** Holds the login form's token until the form is posted: no session exists before a login. */
+const FORM_COOKIE = 'actstream.login';
 
-function sessionCall(req: Request, method: 'regenerate' | 'destroy'): Promise<void> {
-  return new Promise((resolve, reject) => req.session[method]((error: unknown) => (error ? reject(error) : resolve())));
+function formCookie(req: Request): string | undefined {
+  for (const part of (req.headers.cookie ?? '').split(';')) {
+    const [name, ...value] = part.trim().split('=');
+    if (name === FORM_COOKIE) return value.join('=');
+  }
+  return undefined;
 }
 
-/** A plain HTML login for the pages (followers/following need a user); same session as the API and admin. */
-export function loginRoutes(): Router {
+function showForm(res: Response, secret: string, status: number, extra: { error?: string; email?: string } = {}): void {
+  const token = signedFormToken(secret);
+  res.cookie(FORM_COOKIE, token, { httpOnly: true, sameSite: 'lax', path: '/login', maxAge: 60 * 60 * 1000, secure: res.req.secure });
+  render(res, status, 'login.njk', { title: 'Log in', csrfToken: token, email: '', ...extra });
+}
+
+/** A plain HTML login for the pages; same session as the API and the admin. */
+export function loginRoutes(secret: string): Router {
   const router = Router();
   const form = express.urlencoded({ extended: false, limit: '8kb' });
 
-  router.get('/login', (req, res) => {
-    req.session.csrfToken ??= newCsrfToken();
-    render(res, 200, 'login.njk', { title: 'Log in', csrfToken: req.session.csrfToken, email: '' });
-  });
+  router.get('/login', (_req, res) => showForm(res, secret, 200));
 
   router.post(
     '/login',
@@ -31,17 +42,17 @@ export function loginRoutes(): Router {
     form,
     handler(async (req, res) => {
       const body = LoginForm.parse(req.body ?? {});
-      if (!csrfTokenMatches(req, body._csrf)) {
-        req.session.csrfToken = newCsrfToken();
-        return render(res, 403, 'login.njk', { title: 'Log in', error: 'The form expired; please try again.', csrfToken: req.session.csrfToken, email: body.email });
+      if (!signedFormTokensMatch(secret, formCookie(req), body._csrf)) {
+        return showForm(res, secret, 403, { error: 'The form expired; please try again.', email: body.email });
       }
       const user = await authenticateUser(body.email, body.password);
-      if (!user) {
-        return render(res, 401, 'login.njk', { title: 'Log in', error: 'Wrong email or password.', csrfToken: req.session.csrfToken, email: body.email });
-      }
-      await sessionCall(req, 'regenerate');
+      if (!user) return showForm(res, secret, 401, { error: 'Wrong email or password.', email: body.email });
+      // A new session id at every login, so a planted cookie gains nothing.
+      await ensureSession(req);
+      await regenerateSession(req);
       req.session.userId = user.id;
       req.session.csrfToken = newCsrfToken();
+      res.clearCookie(FORM_COOKIE, { path: '/login' });
       res.redirect(303, AFTER);
     }),
   );
@@ -51,7 +62,8 @@ export function loginRoutes(): Router {
     form,
     handler(async (req, res) => {
       const token = typeof req.body?._csrf === 'string' ? req.body._csrf : '';
-      if (csrfTokenMatches(req, token)) await sessionCall(req, 'destroy');
+      await ensureSession(req);
+      if (csrfTokenMatches(req, token)) await destroySession(req);
       res.redirect(303, AFTER);
     }),
   );

@@ -1,15 +1,15 @@
 import { z } from 'zod';
-import { Router, type ErrorRequestHandler, type Request, type RequestHandler } from 'express';
+import { Router, type Request, type RequestHandler } from 'express';
 import { Action, followers, following, labelOf, loadReferences, registry } from '../../actstream/index.js';
 import { User } from '../../models/index.js';
-import { identify, optionalUser } from '../auth/current-user.js';
-import { HttpError, notFound, toHttpError } from '../api/errors.js';
-import { handler } from '../api/handler.js';
-import { findObject } from '../api/objects.js';
-import { refOfInstance } from '../api/present.js';
-import { ActionIdParams, FlagQuery, ObjectParams, StreamQuery, TypeParams, UserIdParams } from '../api/schemas.js';
-import { modelStreamPage, objectStreamPage } from '../api/stream-source.js';
-import { paths, withQuery } from '../api/urls.js';
+import { callers, optionalUser } from '../middleware/caller.js';
+import { errorHandler, HttpError, notFound, type ErrorFormat } from '../shared/errors.js';
+import { handler } from '../shared/handler.js';
+import { findObject } from '../shared/objects.js';
+import { refOfInstance } from '../shared/present.js';
+import { ActionIdParams, FlagQuery, ObjectParams, StreamQuery, TypeParams, UserIdParams } from '../shared/schemas.js';
+import { modelStreamPage, objectStreamPage } from '../shared/stream-source.js';
+import { paths, withQuery } from '../shared/urls.js';
 import { loginRoutes } from './login-routes.js';
 import { render } from './render.js';
 import { actionView, alternates, modelFeedBase, objectFeedBase } from './view-models.js';
@@ -17,14 +17,10 @@ import { actionView, alternates, modelFeedBase, objectFeedBase } from './view-mo
 /** Only the page size and cursor come from the query on pages; the rest would make odd links. */
 const PageQuery = z.object(StreamQuery.pick({ limit: true, before: true }).shape);
 
-function who(req: Request) {
-  const user = optionalUser(req);
-  return user ? refOfInstance('', user) : null;
-}
-
 /** What every page's layout needs: who is logged in, and the token its logout form posts. */
-function layout(req: Request) {
-  return { user: who(req), csrfToken: optionalUser(req) ? req.session?.csrfToken : undefined };
+async function layout(req: Request) {
+  const user = await optionalUser(req);
+  return { user: user ? refOfInstance('', user) : null, csrfToken: user ? req.session?.csrfToken : undefined };
 }
 
 function nextPath(req: Request, next: string | null): string | null {
@@ -32,32 +28,35 @@ function nextPath(req: Request, next: string | null): string | null {
   return withQuery(req.baseUrl + req.path, { limit: typeof req.query.limit === 'string' ? req.query.limit : undefined, before: next });
 }
 
-function requirePageUser(req: Request) {
-  const user = optionalUser(req);
+async function requirePageUser(req: Request) {
+  const user = await optionalUser(req);
   if (!user) throw new HttpError(401, 'unauthorized', 'Log in to see who follows whom.');
   return user;
 }
 
-const htmlErrors: ErrorRequestHandler = (error: unknown, req, res, next) => {
-  if (res.headersSent) return next(error);
-  const http = toHttpError(error);
-  if (http.status >= 500) console.error(error);
-  render(res, http.status, 'error.njk', { title: `Error ${http.status}`, heading: `Error ${http.status}`, message: http.message, ...layout(req) });
+/** Errors as a page in the site's layout. */
+const asPage: ErrorFormat = (req, res, error) => {
+  void layout(req)
+    .catch(() => ({ user: null, csrfToken: undefined }))
+    .then((context) => render(res, error.status, 'error.njk', { title: `Error ${error.status}`, heading: `Error ${error.status}`, message: error.message, ...context }));
 };
 
 /** Server-rendered public pages: streams of objects and models, action details, followers and following. */
-export function pagesRouter(session: RequestHandler): Router {
+export function pagesRouter(sessions: RequestHandler, secret: string): Router {
   const router = Router();
-  router.use(['/streams', '/actions', '/followers', '/following', '/login', '/logout'], session, identify);
-  router.use(loginRoutes());
+  router.use(['/streams', '/actions', '/followers', '/following', '/login', '/logout'], callers(sessions));
+  router.use(loginRoutes(secret));
 
   // The site's front page is the list of streams (a fixed path, never one from the request).
   router.get('/', (_req, res) => res.redirect(302, '/streams'));
 
-  router.get('/streams', (req, res) => {
-    const models = [...registry.models().keys()].map((name) => ({ name, path: paths.modelPage(name) }));
-    render(res, 200, 'models.njk', { title: 'Streams', models, ...layout(req) });
-  });
+  router.get(
+    '/streams',
+    handler(async (req, res) => {
+      const models = [...registry.models().keys()].map((name) => ({ name, path: paths.modelPage(name) }));
+      render(res, 200, 'models.njk', { title: 'Streams', models, ...(await layout(req)) });
+    }),
+  );
 
   router.get(
     '/streams/:type',
@@ -74,7 +73,7 @@ export function pagesRouter(session: RequestHandler): Router {
           { title: 'Atom', href: `${modelFeedBase(type)}.atom` },
           { title: 'RSS', href: `${modelFeedBase(type)}.rss` },
         ],
-        ...layout(req),
+        ...(await layout(req)),
       });
     }),
   );
@@ -86,7 +85,7 @@ export function pagesRouter(session: RequestHandler): Router {
       const { object, page } = await objectStreamPage('any', type, id, PageQuery.parse(req.query));
       const label = labelOf(object);
       const links = [{ title: `All ${type} activity`, href: paths.modelPage(type) }];
-      if (optionalUser(req)) {
+      if (await optionalUser(req)) {
         links.push({ title: 'Followers', href: `/followers/${encodeURIComponent(type)}/${encodeURIComponent(id)}` });
         if (object instanceof User) links.push({ title: 'Following', href: `/following/${encodeURIComponent(id)}` });
       }
@@ -102,7 +101,7 @@ export function pagesRouter(session: RequestHandler): Router {
           { title: 'Atom', href: `${objectFeedBase(type, id)}.atom` },
           { title: 'RSS', href: `${objectFeedBase(type, id)}.rss` },
         ],
-        ...layout(req),
+        ...(await layout(req)),
       });
     }),
   );
@@ -112,40 +111,40 @@ export function pagesRouter(session: RequestHandler): Router {
     handler(async (req, res) => {
       const parsed = ActionIdParams.safeParse(req.params);
       const found = parsed.success ? await Action.findByPk(Number(parsed.data.id)) : null;
-      const me = optionalUser(req);
+      const me = await optionalUser(req);
       const mine = found !== null && me !== undefined && found.actorType === 'User' && found.actorId === String(me.id);
       if (!found || !(found.public || mine)) throw notFound('This action');
       await loadReferences([found]);
       const view = actionView(found);
-      render(res, 200, 'action.njk', { title: found.verb, heading: `${view.actor.label} ${found.verb}`, action: view, ...layout(req) });
+      render(res, 200, 'action.njk', { title: found.verb, heading: `${view.actor.label} ${found.verb}`, action: view, ...(await layout(req)) });
     }),
   );
 
   router.get(
     '/followers/:type/:id',
     handler(async (req, res) => {
-      requirePageUser(req);
+      await requirePageUser(req);
       const { type, id } = ObjectParams.parse(req.params);
       const { flag } = FlagQuery.parse(req.query);
       const object = await findObject(type, id);
       const people = (await followers(object, { flag })).map((u) => refOfInstance('', u));
-      render(res, 200, 'people.njk', { title: `Followers of ${labelOf(object)}`, heading: `Followers of ${labelOf(object)}`, people, ...layout(req) });
+      render(res, 200, 'people.njk', { title: `Followers of ${labelOf(object)}`, heading: `Followers of ${labelOf(object)}`, people, ...(await layout(req)) });
     }),
   );
 
   router.get(
     '/following/:userId',
     handler(async (req, res) => {
-      requirePageUser(req);
+      await requirePageUser(req);
       const { userId } = UserIdParams.parse(req.params);
       const { flag } = FlagQuery.parse(req.query);
       const user = await findObject(User.name, userId);
       const people = (await following(user, { flag })).map((o) => refOfInstance('', o));
-      render(res, 200, 'people.njk', { title: `${labelOf(user)} follows`, heading: `${labelOf(user)} follows`, people, ...layout(req) });
+      render(res, 200, 'people.njk', { title: `${labelOf(user)} follows`, heading: `${labelOf(user)} follows`, people, ...(await layout(req)) });
     }),
   );
 
   router.use(['/streams', '/actions', '/followers', '/following'], (_req, _res, next) => next(notFound('This page')));
-  router.use(['/streams', '/actions', '/followers', '/following', '/login', '/logout'], htmlErrors);
+  router.use(['/streams', '/actions', '/followers', '/following', '/login', '/logout'], errorHandler(asPage));
   return router;
 }

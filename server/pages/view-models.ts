@@ -1,6 +1,6 @@
 import { timesince, type Action } from '../../actstream/index.js';
-import { actionJson } from '../api/present.js';
-import { paths } from '../api/urls.js';
+import { actionJson } from '../shared/present.js';
+import { paths } from '../shared/urls.js';
 
 /** An action for the templates: the API's shape with site-relative links, plus "3 hours" for the time. */
 export function actionView(action: Action, now = new Date()) {

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import type { Express } from 'express';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import request from 'supertest';
-import { createToken } from '../../server/auth/tokens.js';
+import { createToken } from '../../auth/tokens.js';
 import { seedWorld, testApp, type World } from './fixtures.js';
 
 const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@', isArray: (name) => ['entry', 'item', 'link', 'author'].includes(name) });

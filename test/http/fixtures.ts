@@ -3,7 +3,7 @@ import type { Sequelize } from 'sequelize';
 import request from 'supertest';
 import { action, follow } from '../../actstream/index.js';
 import { Band, Comment, Concert, Group, Location, User } from '../../models/index.js';
-import { createToken } from '../../server/auth/tokens.js';
+import { createToken } from '../../auth/tokens.js';
 import { createApp } from '../../server/app.js';
 import { database, resetDatabase } from '../helpers/database.js';
 

@@ -74,8 +74,8 @@ describe('reliability: sessions, security headers, CSRF and redirects', function
       }
     });
 
-    it('are Secure in production (behind the TLS proxy)', async () => {
-      const prod = await createApp({ sequelize: await database(), config: { sessionSecret: 'production-secret-for-tests', production: true } });
+    it('are Secure in production (behind the TLS proxy named by TRUST_PROXY)', async () => {
+      const prod = await createApp({ sequelize: await database(), config: { sessionSecret: 'production-secret-for-tests', production: true, trustProxy: 1 } });
       const line = cookieLine(
         await request(prod).post('/api/session').set('X-Forwarded-Proto', 'https').send({ email: 'ann@example.com', password: PASSWORD }).expect(200),
       );
@@ -90,6 +90,25 @@ describe('reliability: sessions, security headers, CSRF and redirects', function
       const blocked = await request(fresh).post('/api/session').send({ email: 'ann@example.com', password: PASSWORD });
       expect(blocked.status).to.equal(429);
       expect(blocked.headers['set-cookie']).to.equal(undefined);
+    });
+    it('a spoofed X-Forwarded-For does not reset the count: no proxy is trusted unless TRUST_PROXY says so', async () => {
+      const fresh = await createApp({ sequelize: await database(), config: { sessionSecret: 'rate-limit-test', production: true } });
+      for (let i = 0; i < 10; i++) {
+        await request(fresh).post('/api/session').set('X-Forwarded-For', `203.0.113.${i}`).send({ email: 'ann@example.com', password: 'wrong' }).expect(401);
+      }
+      const blocked = await request(fresh).post('/api/session').set('X-Forwarded-For', '198.51.100.7').send({ email: 'ann@example.com', password: PASSWORD });
+      expect(blocked.status).to.equal(429);
+      expect(blocked.text).to.match(/too many failed logins/i);
+    });
+
+    it('behind a trusted proxy the limit is per client address', async () => {
+      const fresh = await createApp({ sequelize: await database(), config: { sessionSecret: 'rate-limit-test', production: true, trustProxy: 1 } });
+      for (let i = 0; i < 10; i++) {
+        await request(fresh).post('/api/session').set('X-Forwarded-For', '203.0.113.9').send({ email: 'ann@example.com', password: 'wrong' }).expect(401);
+      }
+      expect((await request(fresh).post('/api/session').set('X-Forwarded-For', '203.0.113.9').send({ email: 'ann@example.com', password: PASSWORD })).status).to.equal(429);
+      const other = await request(fresh).post('/api/session').set('X-Forwarded-For', '198.51.100.7').send({ email: 'ann@example.com', password: PASSWORD }).expect(200);
+      expect(other.body.user.label).to.equal('Ann');
     });
     // The admin's limit: test/admin/login.test.ts ("rate limit").
   });

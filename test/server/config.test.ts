@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { configFromEnv } from '../../server/config.js';
+import { configFromEnv, trustProxySetting } from '../../config/server.js';
 
 describe('server configuration from the environment', () => {
   it('refuses to run in production without SESSION_SECRET', () => {
@@ -18,7 +18,19 @@ describe('server configuration from the environment', () => {
       production: true,
       adminEmail: 'boss@example.com',
       adminPassword: 'pw',
+      trustProxy: false,
     });
+  });
+
+  it('trusts no proxy unless TRUST_PROXY says which', () => {
+    expect(trustProxySetting(undefined)).to.equal(false);
+    expect(trustProxySetting('')).to.equal(false);
+    expect(trustProxySetting('false')).to.equal(false);
+    expect(trustProxySetting('0')).to.equal(false);
+    expect(trustProxySetting('1')).to.equal(1);
+    expect(trustProxySetting('true')).to.equal(true);
+    expect(trustProxySetting(' loopback, 10.0.0.0/8 ')).to.equal('loopback, 10.0.0.0/8');
+    expect(configFromEnv({ NODE_ENV: 'production', SESSION_SECRET: 'x', TRUST_PROXY: '2' }).trustProxy).to.equal(2);
   });
 
   it('outside production keeps one made-up secret across restarts', () => {

@@ -10,6 +10,22 @@ export interface ServerConfig {
   /** Created (as staff) at start when set and missing. */
   adminEmail?: string;
   adminPassword?: string;
+  /**
+   * Express's `trust proxy`: whom to believe about the client's address (X-Forwarded-For). Off by
+   * default, since a spoofed header would otherwise walk past the per-address login limit. Set
+   * TRUST_PROXY to the number of proxies in front (1), a list of their addresses or subnets
+   * ("loopback, 10.0.0.0/8"), or "true" to trust any (only behind a proxy that overwrites the header).
+   */
+  trustProxy?: boolean | number | string;
+}
+
+/** TRUST_PROXY as Express reads `trust proxy`; unset, empty, "false" and "0" mean off. */
+export function trustProxySetting(value: string | undefined): boolean | number | string {
+  const text = value?.trim() ?? '';
+  if (text === '' || text === 'false' || text === '0') return false;
+  if (text === 'true') return true;
+  if (/^\d+$/.test(text)) return Number(text);
+  return text;
 }
 
 const DEV_SECRET_FILE = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'data', 'session-secret');
@@ -32,5 +48,6 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     production,
     adminEmail: env.ADMIN_EMAIL || undefined,
     adminPassword: env.ADMIN_PASSWORD || undefined,
+    trustProxy: trustProxySetting(env.TRUST_PROXY),
   };
 }

@@ -18,6 +18,8 @@ export function loginLimit({ succeeded, limit = 10, windowMs = 15 * 60 * 1000 }:
     requestWasSuccessful: succeeded,
     standardHeaders: 'draft-7',
     legacyHeaders: false,
+    // X-Forwarded-For is believed only when TRUST_PROXY says so (config/server.ts); a spoofed one is simply ignored.
+    validate: { xForwardedForHeader: false },
     handler: (_req, res) => {
       res.status(429).type('text/plain').send('Too many failed logins from this address; try again later.');
     },

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { ApiToken, User } from '../../models/index.js';
-import type { TokenScope } from '../../models/api-token.js';
+import { ApiToken, User } from '../models/index.js';
+import type { TokenScope } from '../models/api-token.js';
 
 const PREFIX = { api: 'ast_', feed: 'asf_' } as const;
 const LAST_USED_RESOLUTION_MS = 60_000;

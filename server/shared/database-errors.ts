@@ -1,5 +1,4 @@
-import type { RequestHandler } from 'express';
-import { ConnectionError, TimeoutError } from 'sequelize';
+import { ConnectionError, DatabaseError, TimeoutError } from 'sequelize';
 
 /** Seconds a client is told to wait before retrying when the database is out. */
 export const RETRY_AFTER_SECONDS = 5;
@@ -35,13 +34,13 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   return [message, original].some((text) => typeof text === 'string' && UNAVAILABLE_MESSAGES.test(text));
 }
 
-/** Every 503 the app sends carries Retry-After, whichever router produced it. */
-export const retryAfterOn503: RequestHandler = (_req, res, next) => {
-  const writeHead = res.writeHead;
-  res.writeHead = function (this: typeof res, ...args: Parameters<typeof res.writeHead>) {
-    const status = typeof args[0] === 'number' ? args[0] : res.statusCode;
-    if (status === 503 && !res.headersSent && !res.getHeader('Retry-After')) res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
-    return writeHead.apply(this, args);
-  } as typeof res.writeHead;
-  next();
-};
+// PostgreSQL's class 22 (data exceptions: NUL or bad encoding in text, value too long) and their
+// MySQL/MariaDB counterparts: the client sent a value the column cannot hold.
+const DATA_ERROR_CODES = new Set(['ER_TRUNCATED_WRONG_VALUE_FOR_FIELD', 'ER_DATA_TOO_LONG', 'ER_TRUNCATED_WRONG_VALUE', 'ER_WARN_DATA_OUT_OF_RANGE']);
+
+/** Whether the database refused a value the client sent (a 400, not a 500). */
+export function isUnstorableData(error: unknown): boolean {
+  if (!(error instanceof DatabaseError)) return false;
+  const code = (error.original as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' && (/^22[0-9A-Z]{3}$/.test(code) || DATA_ERROR_CODES.has(code));
+}

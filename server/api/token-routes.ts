@@ -1,11 +1,11 @@
 import { Router } from 'express';
 import type { ApiToken } from '../../models/index.js';
-import { handler } from '../api/handler.js';
-import { HttpError, notFound } from '../api/errors.js';
-import { CreateTokenBody, TokenIdParams } from '../api/schemas.js';
-import { baseUrl } from '../api/urls.js';
-import { currentTokenId, requireUser } from './current-user.js';
-import { createToken, revokeToken, tokensOf } from './tokens.js';
+import { handler } from '../shared/handler.js';
+import { HttpError, notFound } from '../shared/errors.js';
+import { CreateTokenBody, TokenIdParams } from '../shared/schemas.js';
+import { baseUrl } from '../shared/urls.js';
+import { caller, requireUser } from '../middleware/caller.js';
+import { createToken, revokeToken, tokensOf } from '../../auth/tokens.js';
 
 function tokenJson(record: ApiToken) {
   return {
@@ -23,14 +23,14 @@ export function tokenRoutes(): Router {
   router.get(
     '/tokens',
     handler(async (req, res) => {
-      const user = requireUser(req);
+      const user = await requireUser(req);
       res.json({ tokens: (await tokensOf(user)).map(tokenJson) });
     }),
   );
   router.post(
     '/tokens',
     handler(async (req, res) => {
-      const user = requireUser(req);
+      const user = await requireUser(req);
       const { name, scope = 'api' } = CreateTokenBody.parse(req.body);
       const { record, token } = await createToken(user, name, scope);
       const base = baseUrl(req);
@@ -42,8 +42,8 @@ export function tokenRoutes(): Router {
   router.delete(
     '/tokens',
     handler(async (req, res) => {
-      const user = requireUser(req);
-      const id = currentTokenId(req);
+      const user = await requireUser(req);
+      const id = (await caller(req))?.tokenId;
       if (id === undefined) {
         throw new HttpError(400, 'invalid_request', 'Name the token: DELETE /api/tokens/:id (or call this with the bearer token to revoke)');
       }
@@ -54,7 +54,7 @@ export function tokenRoutes(): Router {
   router.delete(
     '/tokens/:id',
     handler(async (req, res) => {
-      const user = requireUser(req);
+      const user = await requireUser(req);
       const { id } = TokenIdParams.parse(req.params);
       // Someone else's token reads as missing: no hint that it exists.
       if (!(await revokeToken(user, Number(id)))) throw notFound(`Token ${id}`);

@@ -1,21 +1,14 @@
-import { Router, type Request } from 'express';
-import { handler } from '../api/handler.js';
-import { HttpError } from '../api/errors.js';
-import { refOfInstance } from '../api/present.js';
-import { LoginBody } from '../api/schemas.js';
-import { baseUrl } from '../api/urls.js';
-import { loginLimit } from '../login-limit.js';
-import { authenticateUser } from '../users.js';
-import { newCsrfToken } from './csrf.js';
-import { authMethod, optionalUser, requireUser } from './current-user.js';
-
-function regenerate(req: Request): Promise<void> {
-  return new Promise((resolve, reject) => req.session.regenerate((error: unknown) => (error ? reject(error) : resolve())));
-}
-
-function destroy(req: Request): Promise<void> {
-  return new Promise((resolve, reject) => req.session.destroy((error: unknown) => (error ? reject(error) : resolve())));
-}
+import { Router } from 'express';
+import { newCsrfToken } from '../../auth/csrf.js';
+import { loginLimit } from '../../auth/login-limit.js';
+import { destroySession, regenerateSession } from '../../auth/sessions.js';
+import { authenticateUser } from '../../auth/users.js';
+import { caller, ensureSession, requireUser } from '../middleware/caller.js';
+import { HttpError } from '../shared/errors.js';
+import { handler } from '../shared/handler.js';
+import { refOfInstance } from '../shared/present.js';
+import { LoginBody } from '../shared/schemas.js';
+import { baseUrl } from '../shared/urls.js';
 
 /** POST /session logs in (any user), GET /session says who is logged in, DELETE /session logs out. */
 export function sessionRoutes(): Router {
@@ -30,7 +23,8 @@ export function sessionRoutes(): Router {
       const user = await authenticateUser(email, password);
       if (!user) throw new HttpError(401, 'invalid_credentials', 'Wrong email or password');
       // A new session id at login, so a planted cookie gains nothing.
-      await regenerate(req);
+      await ensureSession(req);
+      await regenerateSession(req);
       req.session.userId = user.id;
       req.session.csrfToken = newCsrfToken();
       res.json({ user: refOfInstance(baseUrl(req), user), csrfToken: req.session.csrfToken });
@@ -40,20 +34,20 @@ export function sessionRoutes(): Router {
   router.get(
     '/session',
     handler(async (req, res) => {
-      const user = optionalUser(req);
-      if (!user || authMethod(req) !== 'session') {
+      const found = await caller(req);
+      if (!found || found.method !== 'session') {
         throw new HttpError(401, 'unauthorized', 'No session: log in with POST /api/session');
       }
       req.session.csrfToken ??= newCsrfToken();
-      res.json({ user: refOfInstance(baseUrl(req), user), csrfToken: req.session.csrfToken });
+      res.json({ user: refOfInstance(baseUrl(req), found.user), csrfToken: req.session.csrfToken });
     }),
   );
 
   router.delete(
     '/session',
     handler(async (req, res) => {
-      requireUser(req);
-      if (authMethod(req) === 'session') await destroy(req);
+      await requireUser(req);
+      if ((await caller(req))?.method === 'session') await destroySession(req);
       res.status(204).end();
     }),
   );
