@@ -1,6 +1,7 @@
 import type { Model, ModelStatic, Sequelize } from 'sequelize';
 import { ActstreamArgumentError, NotSetUpError } from './errors.js';
 import { Action, Follow, defineModels } from './models.js';
+import { useTransactionContext } from './transactions.js';
 
 export interface SetupOptions {
   /** The model whose instances follow things (and act, usually). */
@@ -16,6 +17,9 @@ let settings: Settings | undefined;
 /**
  * Defines Action and Follow on `sequelize`. Their tables come from actstream's migration
  * (actstream/migrations/create-actions-and-follows.cjs) or, in a quick prototype, `await sequelize.sync()`.
+ * Also turns on Sequelize's CLS (unless the app chose a namespace already), so that inside
+ * `sequelize.transaction(async () => …)` or `atomically(…)` every write, and every action recorded
+ * for it, uses that transaction.
  */
 export function setup(sequelize: Sequelize, options: SetupOptions): { Action: typeof Action; Follow: typeof Follow } {
   // Streams compare timestamps in SQL with values written as Sequelize writes them in UTC (rows.ts).
@@ -24,6 +28,7 @@ export function setup(sequelize: Sequelize, options: SetupOptions): { Action: ty
     throw new ActstreamArgumentError(`actstream needs Sequelize's default timezone '+00:00', got '${timezone}'`);
   }
   defineModels(sequelize);
+  useTransactionContext(sequelize.constructor as typeof Sequelize);
   settings = { sequelize, userModel: options.userModel };
   return { Action, Follow };
 }

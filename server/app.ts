@@ -8,7 +8,7 @@ import { apiRouter } from './api/router.js';
 import { feedsRouter } from './feeds/router.js';
 import { healthRoutes } from './health.js';
 import { requestLogging, silentLogger, type Logger } from './logging.js';
-import { refuseNulInRecords, rejectNulInUrl } from './middleware/nul-characters.js';
+import { rejectNulInUrl } from './middleware/nul-characters.js';
 import { retryAfterOn503 } from './middleware/retry-after.js';
 import { rejectCrossSiteWrites, securityHeaders } from './middleware/security.js';
 import { pagesRouter } from './pages/router.js';
@@ -30,7 +30,6 @@ export async function createApp({ sequelize, config, logger }: AppOptions): Prom
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy ?? false);
-  refuseNulInRecords(sequelize);
   app.use(requestLogging(logger ?? silentLogger()), retryAfterOn503, securityHeaders({ production: config.production }), rejectCrossSiteWrites, rejectNulInUrl);
   app.use(healthRoutes(sequelize));
 

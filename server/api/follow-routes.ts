@@ -6,7 +6,7 @@ import { forbidden } from '../shared/errors.js';
 import { handler } from '../shared/handler.js';
 import { findObject } from '../shared/objects.js';
 import { refOfInstance } from '../shared/present.js';
-import { FlagQuery, FollowBody, ObjectParams, UnfollowBody, UserIdParams } from '../shared/schemas.js';
+import { FollowBody, FollowListQuery, ObjectParams, UnfollowBody, UserIdParams } from '../shared/schemas.js';
 import { baseUrl } from '../shared/urls.js';
 
 function checkSelf(me: User, user: { type: string; id: string } | undefined): void {
@@ -52,10 +52,11 @@ export function followRoutes(): Router {
     handler(async (req, res) => {
       await requireUser(req);
       const { type, id } = ObjectParams.parse(req.params);
-      const { flag } = FlagQuery.parse(req.query);
+      const query = FollowListQuery.parse(req.query);
       const object = await findObject(type, id);
       const base = baseUrl(req);
-      res.json({ followers: (await followers(object, { flag })).map((user) => refOfInstance(base, user)) });
+      const page = await followers(object, query);
+      res.json({ followers: page.followers.map((user) => refOfInstance(base, user)), next: page.next });
     }),
   );
 
@@ -64,10 +65,11 @@ export function followRoutes(): Router {
     handler(async (req, res) => {
       await requireUser(req);
       const { userId } = UserIdParams.parse(req.params);
-      const { flag } = FlagQuery.parse(req.query);
+      const query = FollowListQuery.parse(req.query);
       const user = await findObject(User.name, userId);
       const base = baseUrl(req);
-      res.json({ following: (await following(user, { flag })).map((object) => refOfInstance(base, object)) });
+      const page = await following(user, query);
+      res.json({ following: page.following.map((object) => refOfInstance(base, object)), next: page.next });
     }),
   );
   return router;

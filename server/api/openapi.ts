@@ -5,7 +5,7 @@ import {
   CreateTokenBody,
   apiSchemas,
   ErrorJson,
-  FlagQuery,
+  FollowListQuery,
   FollowBody,
   FollowersJson,
   FollowingJson,
@@ -147,17 +147,17 @@ export function openApiDocument(): Json {
       },
       '/api/followers/{type}/{id}': {
         get: {
-          summary: "An object's followers",
+          summary: "An object's followers, a page at a time (earliest first; pass `next` as `after`)",
           security: auth,
-          parameters: [typeParam, idParam, ...queryParameters(FlagQuery)],
+          parameters: [typeParam, idParam, ...queryParameters(FollowListQuery)],
           responses: { '200': ok('Followers', FollowersJson), ...errors(400, 401, 404) },
         },
       },
       '/api/following/{userId}': {
         get: {
-          summary: 'What a user follows',
+          summary: 'What a user follows, a page at a time (earliest first; pass `next` as `after`)',
           security: auth,
-          parameters: [pathParameter('userId', 'User id'), ...queryParameters(FlagQuery)],
+          parameters: [pathParameter('userId', 'User id'), ...queryParameters(FollowListQuery)],
           responses: { '200': ok('Followed objects', FollowingJson), ...errors(400, 401, 404) },
         },
       },

@@ -7,7 +7,7 @@ import { errorHandler, HttpError, notFound, type ErrorFormat } from '../shared/e
 import { handler } from '../shared/handler.js';
 import { findObject } from '../shared/objects.js';
 import { refOfInstance } from '../shared/present.js';
-import { ActionIdParams, FlagQuery, ObjectParams, StreamQuery, TypeParams, UserIdParams } from '../shared/schemas.js';
+import { ActionIdParams, FollowListQuery, ObjectParams, StreamQuery, TypeParams, UserIdParams } from '../shared/schemas.js';
 import { modelStreamPage, objectStreamPage } from '../shared/stream-source.js';
 import { paths, withQuery } from '../shared/urls.js';
 import { loginRoutes } from './login-routes.js';
@@ -26,6 +26,13 @@ async function layout(req: Request) {
 function nextPath(req: Request, next: string | null): string | null {
   if (!next) return null;
   return withQuery(req.baseUrl + req.path, { limit: typeof req.query.limit === 'string' ? req.query.limit : undefined, before: next });
+}
+
+/** The link to a follower / following list's next page, keeping the flag and page size asked for. */
+function listNextPath(req: Request, next: string | null): string | null {
+  if (!next) return null;
+  const kept = (name: string) => (typeof req.query[name] === 'string' ? req.query[name] : undefined);
+  return withQuery(req.baseUrl + req.path, { flag: kept('flag'), limit: kept('limit'), after: next });
 }
 
 async function requirePageUser(req: Request) {
@@ -125,10 +132,12 @@ export function pagesRouter(sessions: RequestHandler, secret: string): Router {
     handler(async (req, res) => {
       await requirePageUser(req);
       const { type, id } = ObjectParams.parse(req.params);
-      const { flag } = FlagQuery.parse(req.query);
+      const query = FollowListQuery.parse(req.query);
       const object = await findObject(type, id);
-      const people = (await followers(object, { flag })).map((u) => refOfInstance('', u));
-      render(res, 200, 'people.njk', { title: `Followers of ${labelOf(object)}`, heading: `Followers of ${labelOf(object)}`, people, ...(await layout(req)) });
+      const page = await followers(object, query);
+      const people = page.followers.map((u) => refOfInstance('', u));
+      const heading = `Followers of ${labelOf(object)}`;
+      render(res, 200, 'people.njk', { title: heading, heading, people, nextPath: listNextPath(req, page.next), ...(await layout(req)) });
     }),
   );
 
@@ -137,10 +146,12 @@ export function pagesRouter(sessions: RequestHandler, secret: string): Router {
     handler(async (req, res) => {
       await requirePageUser(req);
       const { userId } = UserIdParams.parse(req.params);
-      const { flag } = FlagQuery.parse(req.query);
+      const query = FollowListQuery.parse(req.query);
       const user = await findObject(User.name, userId);
-      const people = (await following(user, { flag })).map((o) => refOfInstance('', o));
-      render(res, 200, 'people.njk', { title: `${labelOf(user)} follows`, heading: `${labelOf(user)} follows`, people, ...(await layout(req)) });
+      const page = await following(user, query);
+      const people = page.following.map((o) => refOfInstance('', o));
+      const heading = `${labelOf(user)} follows`;
+      render(res, 200, 'people.njk', { title: heading, heading, people, nextPath: listNextPath(req, page.next), ...(await layout(req)) });
     }),
   );
 

@@ -62,7 +62,7 @@ export function toHttpError(error: unknown): HttpError {
     return new HttpError(400, 'invalid_request', message, details);
   }
   if (error instanceof NotRegisteredError) return new HttpError(404, 'unknown_type', error.message, { type: error.modelName });
-  if (error instanceof InvalidCursorError) return new HttpError(400, 'invalid_cursor', error.message, { parameter: 'before' });
+  if (error instanceof InvalidCursorError) return new HttpError(400, 'invalid_cursor', error.message, { parameter: error.parameter });
   if (error instanceof ActstreamArgumentError) return new HttpError(400, 'invalid_request', error.message);
   if (error instanceof RangeError) return new HttpError(400, 'invalid_request', error.message);
   if (error instanceof SequelizeValidationError && !(error instanceof DatabaseError)) {

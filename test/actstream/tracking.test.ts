@@ -187,7 +187,7 @@ describe('trackModel', () => {
     it('keeps the action when the transaction commits', async () => {
       track(Group, { create: 'created' });
       const group = await sequelize.transaction((transaction) => Group.create({ name: 'Climbers' }, { transaction }));
-      expect(await lines()).to.deep.equal([`Group ${group.id} created`]);
+      expect(await lines()).to.deep.equal([`Group ${group.id} was created`]);
     });
 
     it('fails the save when the action cannot be written (no silent half-save in a transaction)', async () => {
