@@ -55,7 +55,7 @@ export interface FollowingPage {
   next: string | null;
 }
 
-type FollowColumn = 'id' | 'userId' | 'contentType' | 'objectId' | 'started';
+type FollowColumn = 'id' | 'userId' | 'contentType' | 'objectId' | 'flag' | 'started';
 
 function followsSequelize(): Sequelize {
   return currentSettings().sequelize;
@@ -167,22 +167,30 @@ function afterCursor(after: string | null | undefined): WhereOptions<Follow> {
   return { [Op.and]: [{ started: { [Op.gte]: timestamp } }, { [Op.or]: [{ started: { [Op.gt]: timestamp } }, { id: { [Op.gt]: id } }] }] };
 }
 
+/** What a list holds fixed: the followed object (followers) or the follower (following). */
+type ListSide = { contentType: string; objectId: string } | { userId: string };
+
 /**
- * Only each pair's earliest follow (a user may follow one object under several flags): the lists
- * name everyone once, and a keyset page never repeats someone listed on an earlier page.
+ * One follow per user and object (a user may follow one object under several flags): the one with
+ * the first flag ('' before any other), so the lists name everyone once and a keyset page never
+ * repeats someone listed on an earlier page. A plain follow needs no probe; any other is looked up
+ * in the unique index on (userId, contentType, objectId, flag), with the list's fixed side written
+ * as values so that every planner sees how many rows the other indexes would hold.
  */
-function earliestOfPair(): WhereOptions<Follow> {
+function firstFlagOfPair(fixed: ListSide): WhereOptions<Follow> {
   const sequelize = followsSequelize();
   const qi = sequelize.getQueryInterface();
-  const column = (alias: string, attribute: FollowColumn) =>
-    `${qi.quoteIdentifier(alias)}.${qi.quoteIdentifier(Follow.getAttributes()[attribute].field ?? attribute)}`;
-  const [outer, inner] = [Follow.name, 'earlier'];
-  const same = (attribute: 'userId' | 'contentType' | 'objectId') => `${column(inner, attribute)} = ${column(outer, attribute)}`;
+  const name = (attribute: FollowColumn) => qi.quoteIdentifier(Follow.getAttributes()[attribute].field ?? attribute);
+  const [outer, inner] = [qi.quoteIdentifier(Follow.name), qi.quoteIdentifier('other')];
   const table = (qi as unknown as { queryGenerator: { quoteTable(table: unknown): string } }).queryGenerator.quoteTable(Follow.getTableName());
-  return sequelize.literal(
-    `NOT EXISTS (SELECT 1 FROM ${table} AS ${qi.quoteIdentifier(inner)} WHERE ${same('userId')} AND ${same('contentType')} AND ${same('objectId')}` +
-      ` AND (${column(inner, 'started')} < ${column(outer, 'started')} OR (${column(inner, 'started')} = ${column(outer, 'started')} AND ${column(inner, 'id')} < ${column(outer, 'id')})))`,
-  ) as unknown as WhereOptions<Follow>;
+  const pair = (['userId', 'contentType', 'objectId'] as const).map((attribute) => {
+    const value = (fixed as Partial<Record<FollowColumn, string>>)[attribute];
+    return `${inner}.${name(attribute)} = ${value === undefined ? `${outer}.${name(attribute)}` : sequelize.escape(value)}`;
+  });
+  const otherFlagFirst = sequelize.literal(
+    `NOT EXISTS (SELECT 1 FROM ${table} AS ${inner} WHERE ${pair.join(' AND ')} AND ${inner}.${name('flag')} < ${outer}.${name('flag')})`,
+  );
+  return { [Op.or]: [{ flag: '' }, otherFlagFirst] } as WhereOptions<Follow>;
 }
 
 interface FollowPage {
@@ -191,11 +199,11 @@ interface FollowPage {
 }
 
 /** `limit + 1` follows, oldest first, as the page's `limit` and whether (from where) there are more. */
-async function pageOfFollows(where: WhereOptions<Follow>, flag: string | undefined, options: FollowListOptions, attributes: FollowColumn[]): Promise<FollowPage> {
+async function pageOfFollows(side: ListSide, where: WhereOptions<Follow>, flag: string | undefined, options: FollowListOptions, attributes: FollowColumn[]): Promise<FollowPage> {
   const limit = checkFollowLimit(options.limit);
   const rows = await Follow.findAll({
     attributes: ['id', 'started', ...attributes],
-    where: { [Op.and]: [where, flagWhere(flag), afterCursor(options.after), checkFlag(flag) === undefined ? earliestOfPair() : {}] },
+    where: { [Op.and]: [side, where, flagWhere(flag), afterCursor(options.after), checkFlag(flag) === undefined ? firstFlagOfPair(side) : {}] },
     order: [['started', 'ASC'], ['id', 'ASC']],
     limit: limit + 1,
     transaction: options.transaction ?? undefined,
@@ -206,14 +214,15 @@ async function pageOfFollows(where: WhereOptions<Follow>, flag: string | undefin
 }
 
 /**
- * A page of the users following `obj`, each once, earliest follower first: `limit` (default 50, at
- * most 500) users and `next`, to pass as `after` for the next page (null on the last page).
+ * A page of the users following `obj`, earliest follow first, each user once (without `flag`, at
+ * their follow under the first flag, '' before the others): `limit` (default 50, at most 500)
+ * users and `next`, to pass as `after` for the next page (null on the last page).
  */
 export async function followers(obj: Model, options: FollowListOptions = {}): Promise<FollowersPage> {
   const { userModel } = currentSettings();
   const it = referenceOf(obj);
   const transaction = options.transaction ?? undefined;
-  const { rows, next } = await pageOfFollows({ contentType: it.type, objectId: it.id }, options.flag, options, ['userId']);
+  const { rows, next } = await pageOfFollows({ contentType: it.type, objectId: it.id }, {}, options.flag, options, ['userId']);
   const ids = rows.map((f) => f.userId);
   if (ids.length === 0) return { followers: [], next };
   const pk = userModel.primaryKeyAttribute;
@@ -223,14 +232,14 @@ export async function followers(obj: Model, options: FollowListOptions = {}): Pr
 }
 
 /**
- * A page of what `user` follows, each object once, earliest follow first (deleted objects are left
- * out, so a page may hold fewer than `limit`); `next` as for followers().
+ * A page of what `user` follows, earliest follow first, each object once as in followers()
+ * (deleted objects are left out, so a page may hold fewer than `limit`); `next` as for followers().
  */
 export async function following(user: Model, options: FollowingOptions = {}): Promise<FollowingPage> {
   const me = follower(user);
   const types = options.models?.map((model) => registeredModel(model).name);
-  const where: WhereOptions<Follow> = { userId: me.id, ...(types ? { contentType: { [Op.in]: types } } : {}) };
-  const { rows, next } = await pageOfFollows(where, options.flag, options, ['contentType', 'objectId']);
+  const where: WhereOptions<Follow> = types ? { contentType: { [Op.in]: types } } : {};
+  const { rows, next } = await pageOfFollows({ userId: me.id }, where, options.flag, options, ['contentType', 'objectId']);
   const references: Reference[] = rows.map((f) => ({ type: f.contentType, id: f.objectId }));
   const loaded = await loadObjects(references, options.transaction ?? undefined);
   return { following: references.map((r) => loaded.get(`${r.type}\0${r.id}`)).filter((o): o is Model => o !== undefined), next };
