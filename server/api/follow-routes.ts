@@ -1,4 +1,4 @@
-import { Router } from 'express';
+import { Router, type RequestHandler } from 'express';
 import { follow, followers, following, isFollowing, unfollow } from '../../actstream/index.js';
 import { User } from '../../models/index.js';
 import { requireUser } from '../middleware/caller.js';
@@ -14,11 +14,12 @@ function checkSelf(me: User, user: { type: string; id: string } | undefined): vo
 }
 
 /** POST/DELETE /follows as yourself; GET /followers/:type/:id and /following/:userId for logged-in users. */
-export function followRoutes(): Router {
+export function followRoutes(writesLimited: RequestHandler): Router {
   const router = Router();
 
   router.post(
     '/follows',
+    writesLimited,
     handler(async (req, res) => {
       const me = await requireUser(req);
       const body = FollowBody.parse(req.body);
@@ -38,6 +39,7 @@ export function followRoutes(): Router {
 
   router.delete(
     '/follows',
+    writesLimited,
     handler(async (req, res) => {
       const me = await requireUser(req);
       const body = UnfollowBody.parse(req.body);

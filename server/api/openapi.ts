@@ -128,7 +128,7 @@ export function openApiDocument(): Json {
           summary: 'Send an action as yourself',
           security: auth,
           requestBody: body(SendActionBody),
-          responses: { '201': ok('The new action', ActionJson), ...errors(400, 401, 403, 404, 413, 415) },
+          responses: { '201': ok('The new action', ActionJson), ...errors(400, 401, 403, 404, 413, 415, 429) },
         },
       },
       '/api/follows': {
@@ -136,13 +136,13 @@ export function openApiDocument(): Json {
           summary: 'Follow an object as yourself',
           security: auth,
           requestBody: body(FollowBody),
-          responses: { '201': ok('Now following', FollowJson), '200': ok('Already following', FollowJson), ...errors(400, 401, 403, 404) },
+          responses: { '201': ok('Now following', FollowJson), '200': ok('Already following', FollowJson), ...errors(400, 401, 403, 404, 429) },
         },
         delete: {
           summary: 'Stop following an object',
           security: auth,
           requestBody: body(UnfollowBody),
-          responses: { '200': ok('How many follows went', UnfollowJson), ...errors(400, 401, 403, 404) },
+          responses: { '200': ok('How many follows went', UnfollowJson), ...errors(400, 401, 403, 404, 429) },
         },
       },
       '/api/followers/{type}/{id}': {
@@ -176,7 +176,7 @@ export function openApiDocument(): Json {
           summary: 'Create a bearer (api) or feed token; the token is shown once',
           security: auth,
           requestBody: body(CreateTokenBody),
-          responses: { '201': ok('The new token', NewTokenJson), ...errors(400, 401, 403) },
+          responses: { '201': ok('The new token', NewTokenJson), ...errors(400, 401, 403, 429) },
         },
         delete: {
           summary: 'Revoke the bearer token this request is made with',
