@@ -3,8 +3,9 @@ import type { Express } from 'express';
 import request from 'supertest';
 import { Follow, followers, following, type FollowersPage, type FollowingPage, type FollowListOptions } from '../../actstream/index.js';
 import { Group, User } from '../../models/index.js';
-import { database, resetDatabase } from '../helpers/database.js';
-import { bearerFor, testApp } from '../http/fixtures.js';
+import { createToken } from '../../auth/tokens.js';
+import { createApp } from '../../server/app.js';
+import { GENEROUS_WRITE_LIMIT, database, resetDatabase } from '../helpers/database.js';
 
 const CROWD = 40_000;
 const CHUNK = 1000;
@@ -41,9 +42,9 @@ describe('follower and following lists, a page at a time (40,000 follows)', func
   let app: Express;
 
   before(async () => {
-    await database();
+    const sequelize = await database();
     await resetDatabase();
-    ({ app } = await testApp());
+    app = await createApp({ sequelize, config: { sessionSecret: 'follow-lists-test', production: false, writeLimit: GENEROUS_WRITE_LIMIT } });
     star = await User.create({ name: 'Star', email: 'star@example.test' });
     crowd = [];
     // Multi-row INSERTs: 40,000 users, each following the star, and the star following each.
@@ -114,7 +115,7 @@ describe('follower and following lists, a page at a time (40,000 follows)', func
   });
 
   it('GET /api/followers and /api/following: every page by `next`, and 400s that say why', async () => {
-    const bearer = await bearerFor(star);
+    const bearer = `Bearer ${(await createToken(star, 'lists', 'api')).token}`;
     const walkApi = async (path: string, key: 'followers' | 'following') => {
       const ids: number[] = [];
       let after: string | null = null;

@@ -1,4 +1,6 @@
 import { expect } from 'chai';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import { Action, Follow } from '../../actstream/index.js';
@@ -7,7 +9,6 @@ import { ApiToken } from '../../models/index.js';
 import { startServer, type ServerProcess } from '../../scripts/load/server-process.js';
 import { createApp } from '../../server/app.js';
 import { database, databaseUrl } from '../helpers/database.js';
-import { scratchDir } from '../reliability/helpers.js';
 import { bearerFor, seedWorld, type World } from './fixtures.js';
 
 const LIMIT = 3;
@@ -112,7 +113,7 @@ describe('HTTP: the per-user write limit', () => {
 
     it('share one count', async () => {
       const url = await databaseUrl();
-      const dir = scratchDir('actstream-limit-');
+      const dir = mkdtempSync(join(tmpdir(), 'actstream-limit-'));
       for (const name of ['a', 'b']) {
         servers.push(await startServer({ databaseUrl: url, logFile: join(dir, `${name}.log`), env: { WRITE_LIMIT: '4', WRITE_LIMIT_WINDOW_SECONDS: '60', LOG_LEVEL: 'warn' } }));
       }
