@@ -111,7 +111,7 @@ describe('admin: reading actions', () => {
       expect(params.actorId).to.equal(String(ann.id));
       expect(params.actor).to.equal('Ann');
       expect(params.actorHref).to.equal(`/admin/resources/users/records/${ann.id}/show`);
-      expect(JSON.parse(params.changesJson)).to.deep.equal([{ field: 'title', before: 'Opener', after: 'Opener II' }]);
+      expect(JSON.parse(params.changesJson)).to.deep.equal([{ field: 'title', before: 'Opener', after: 'Opener II', private: false }]);
       expect(JSON.parse(params.dataJson)).to.deep.equal({ changes: { title: { old: 'Opener', new: 'Opener II' } } });
     });
 
