@@ -164,6 +164,18 @@ describe('privacy: a crawl of every public URL finds nothing private', function 
 
   const anonymous: CrawlViewer = { name: 'anonymous', ref: null, headers: {} };
 
+  it('the world: every update of private fields only is a private action, every one with a public field is public', async () => {
+    const updates = await Action.findAll({ where: { verb: 'updated' } });
+    const byKind = updates.map((a) => {
+      const changes = (a.data?.changes ?? {}) as Record<string, unknown>;
+      return { publicChange: Object.keys(changes).length > 0, public: a.public };
+    });
+    // Staff edits of Bob's, Carol's (twice) and Dave's private fields, Carol's own email, Ann's password.
+    expect(byKind.filter((u) => !u.publicChange)).to.have.length(6);
+    expect(byKind.filter((u) => u.publicChange).length).to.be.above(6);
+    for (const update of byKind) expect(update.public).to.equal(update.publicChange);
+  });
+
   it('anonymous, following links from /streams alone: reaches every object, public action, feed and follower list', async () => {
     const { fetched, problems, crawler } = await crawl(anonymous, ['/streams'], { followLinks: true });
     expectNoProblems(problems);
