@@ -95,8 +95,12 @@ function checkFields(model: AnyModel, publicFields: ReadonlySet<string>, exclude
   for (const [option, fields] of [['publicFields', publicFields], ['exclude', exclude]] as const) {
     for (const field of fields) {
       // A misspelt name would silently record a field meant to be excluded: refuse it.
-      if (!Object.hasOwn(attributes, field)) throw new ActstreamArgumentError(`trackModel(${model.name}): ${option} names "${field}", which ${model.name} does not have`);
-      if (option === 'publicFields' && exclude.has(field)) throw new ActstreamArgumentError(`trackModel(${model.name}): "${field}" is both public and excluded`);
+      if (!Object.hasOwn(attributes, field)) {
+        throw new ActstreamArgumentError(`trackModel(${model.name}): ${option} names "${field}", which ${model.name} does not have`);
+      }
+      if (option === 'publicFields' && exclude.has(field)) {
+        throw new ActstreamArgumentError(`trackModel(${model.name}): "${field}" is both public and excluded`);
+      }
     }
   }
 }

@@ -37,8 +37,9 @@ export function as2Document(activity: As2Object): As2Object {
 }
 
 /**
- * A stream page (its actions as their viewer may see them) as an OrderedCollectionPage: `id` is this page, `partOf` the stream's first page,
- * `next` the next page's URL (absent on the last page).
+ * A stream page (its actions as their viewer may see them, from actionJson) as an
+ * OrderedCollectionPage: `id` is this page, `partOf` the stream's first page, `next` the next
+ * page's URL (absent on the last page).
  */
 export function as2Page(
   actions: ActionJsonType[],
