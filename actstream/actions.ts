@@ -2,6 +2,7 @@ import { Sequelize, type Model, type Transaction } from 'sequelize';
 import { ActstreamArgumentError } from './errors.js';
 import { Action, type ActionData } from './models.js';
 import { referenceOf } from './registry.js';
+import { isPlainObject, PRIVATE_KEY } from './visibility.js';
 import { insert, insertStatement, pushParameters, savedAction, type ActionRow } from './inserts.js';
 import { currentSettings } from './setup.js';
 
@@ -14,6 +15,11 @@ export interface SendOptions {
   public?: boolean;
   /** Default: now. */
   timestamp?: Date;
+  /**
+   * JSON data, as public as the action itself (anyone who may see the action sees it), except what
+   * is under `data.private` (an object): that only staff and the people the action is about (its
+   * actor and its action object) see. See visibility.ts.
+   */
   data?: ActionData | null;
   transaction?: Transaction | null;
 }
@@ -44,6 +50,13 @@ function toRow(actor: Model, options: Omit<SendOptions, 'transaction'>): ActionR
   }
   if (options.timestamp !== undefined && !(options.timestamp instanceof Date && !Number.isNaN(options.timestamp.getTime()))) {
     throw new ActstreamArgumentError('timestamp must be a valid Date');
+  }
+  if (options.data !== undefined && options.data !== null) {
+    if (!isPlainObject(options.data)) throw new ActstreamArgumentError('data must be an object');
+    // The admin reads data.private as an object; views strip it whatever it holds.
+    if (PRIVATE_KEY in options.data && !isPlainObject(options.data[PRIVATE_KEY])) {
+      throw new ActstreamArgumentError(`data.${PRIVATE_KEY}, when given, must be an object`);
+    }
   }
   const actorRef = referenceOf(actor);
   const target = options.target ? referenceOf(options.target) : null;

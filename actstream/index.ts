@@ -38,5 +38,16 @@ export { labelOf, labelOfReference } from './labels.js';
 export { timesince } from './timesince.js';
 export { withActor, currentActor, withoutTracking, whenTrackingFails, type TrackingFailureHandler } from './context.js';
 export { atomically, TransactionNamespace } from './transactions.js';
-export { trackModel, changesOf, type TrackOptions, type FieldChange } from './tracking.js';
+export { trackModel, changesOf, updateRecord, type TrackOptions, type FieldChange, type UpdateRecord } from './tracking.js';
+export {
+  visibleData,
+  canSee,
+  seesPrivate,
+  isAbout,
+  publicData,
+  privateData,
+  PRIVATE_KEY,
+  type Viewer,
+  type VisibilityFacts,
+} from './visibility.js';
 export { pruneActions, type PruneOptions, type PruneResult } from './retention.js';

@@ -1,6 +1,5 @@
-import type { Action, StreamPage } from '../../actstream/index.js';
-import { headline, roleRef } from '../shared/present.js';
-import type { ObjectRefType } from '../shared/schemas.js';
+import { headline } from '../shared/present.js';
+import type { ActionJsonType, ObjectRefType } from '../shared/schemas.js';
 
 export const AS2_TYPE = 'application/activity+json';
 const CONTEXT = 'https://www.w3.org/ns/activitystreams';
@@ -15,18 +14,18 @@ function as2Object(ref: ObjectRefType | null): As2Object | undefined {
   return { type, id: ref.url, name: ref.label };
 }
 
-/** One action as a W3C Activity Streams 2.0 Activity. */
-export function as2Activity(base: string, action: Action, actionUrl: string): As2Object {
+/** One action, as its viewer may see it (actionJson), as a W3C Activity Streams 2.0 Activity. */
+export function as2Activity(action: ActionJsonType, actionUrl: string): As2Object {
   const activity: As2Object = {
     type: 'Activity',
     id: actionUrl,
     name: action.verb,
     summary: headline(action),
-    actor: as2Object(roleRef(base, action, 'actor')),
-    published: action.timestamp.toISOString(),
+    actor: as2Object(action.actor),
+    published: action.timestamp,
   };
-  const object = as2Object(roleRef(base, action, 'actionObject'));
-  const target = as2Object(roleRef(base, action, 'target'));
+  const object = as2Object(action.actionObject);
+  const target = as2Object(action.target);
   if (object) activity.object = object;
   if (target) activity.target = target;
   if (action.description) activity.content = action.description;
@@ -38,12 +37,12 @@ export function as2Document(activity: As2Object): As2Object {
 }
 
 /**
- * A stream page as an OrderedCollectionPage: `id` is this page, `partOf` the stream's first page,
- * `next` the next page's URL (absent on the last page).
+ * A stream page (its actions as their viewer may see them, from actionJson) as an
+ * OrderedCollectionPage: `id` is this page, `partOf` the stream's first page, `next` the next
+ * page's URL (absent on the last page).
  */
 export function as2Page(
-  base: string,
-  page: StreamPage,
+  actions: ActionJsonType[],
   urls: { self: string; partOf: string; next: string | null; actionUrl: (id: number) => string },
 ): As2Object {
   return {
@@ -52,6 +51,6 @@ export function as2Page(
     id: urls.self,
     partOf: urls.partOf,
     ...(urls.next ? { next: urls.next } : {}),
-    orderedItems: page.actions.map((action) => as2Activity(base, action, urls.actionUrl(action.id))),
+    orderedItems: actions.map((action) => as2Activity(action, urls.actionUrl(action.id))),
   };
 }

@@ -107,7 +107,7 @@ export function openApiDocument(): Json {
       },
       '/api/streams/user': {
         get: {
-          summary: "The logged-in user's feed (with withUserActivity, their own private actions too)",
+          summary: "The logged-in user's feed (with withUserActivity, their own private actions too); actions about them show their private data",
           security: auth,
           parameters: queryParameters(UserStreamQuery),
           responses: { ...streamResponses, ...errors(401) },
@@ -115,7 +115,7 @@ export function openApiDocument(): Json {
       },
       '/api/actions/{id}': {
         get: {
-          summary: 'One action (public, or your own)',
+          summary: 'One action: public, or about you (your own, or done to you), then with its private data',
           parameters: [pathParameter('id', 'Action id')],
           responses: {
             '200': { description: 'The action', content: { ...json(jsonSchema(ActionJson, 'output')), 'application/activity+json': { schema: as2 } } },
@@ -147,18 +147,16 @@ export function openApiDocument(): Json {
       },
       '/api/followers/{type}/{id}': {
         get: {
-          summary: "An object's followers, a page at a time (earliest first; pass `next` as `after`)",
-          security: auth,
+          summary: "An object's followers (public, like the \"started following\" actions), a page at a time: earliest first; pass `next` as `after`",
           parameters: [typeParam, idParam, ...queryParameters(FollowListQuery)],
-          responses: { '200': ok('Followers', FollowersJson), ...errors(400, 401, 404) },
+          responses: { '200': ok('Followers', FollowersJson), ...errors(400, 404) },
         },
       },
       '/api/following/{userId}': {
         get: {
-          summary: 'What a user follows, a page at a time (earliest first; pass `next` as `after`)',
-          security: auth,
+          summary: 'What a user follows (public), a page at a time: earliest first; pass `next` as `after`',
           parameters: [pathParameter('userId', 'User id'), ...queryParameters(FollowListQuery)],
-          responses: { '200': ok('Followed objects', FollowingJson), ...errors(400, 401, 404) },
+          responses: { '200': ok('Followed objects', FollowingJson), ...errors(400, 404) },
         },
       },
       '/api/session': {

@@ -1,5 +1,5 @@
 import { Router, type Request, type Response } from 'express';
-import type { StreamPage } from '../../actstream/index.js';
+import type { StreamPage, Viewer } from '../../actstream/index.js';
 import { requireUser } from '../middleware/caller.js';
 import { AS2_TYPE, as2Page } from './activity-streams.js';
 import { HttpError } from '../shared/errors.js';
@@ -20,19 +20,20 @@ function stringQuery(req: Request): Record<string, string | undefined> {
   return query;
 }
 
-/** Answers a stream page as our JSON or, by Accept, as an AS2 OrderedCollectionPage. */
-export function sendPage(req: Request, res: Response, page: StreamPage): void {
+/** Answers a stream page, as `viewer` may see it, as our JSON or, by Accept, as an AS2 OrderedCollectionPage. */
+export function sendPage(req: Request, res: Response, page: StreamPage, viewer: Viewer): void {
   const base = baseUrl(req);
+  const actions = page.actions.map((action) => actionJson(base, action, viewer));
   res.vary('Accept');
   if (!wantsAs2(req)) {
-    res.json({ actions: page.actions.map((action) => actionJson(base, action)), next: page.next });
+    res.json({ actions, next: page.next });
     return;
   }
   const path = base + req.baseUrl + req.path;
   const query = stringQuery(req);
   res.type(AS2_TYPE).send(
     JSON.stringify(
-      as2Page(base, page, {
+      as2Page(actions, {
         self: withQuery(path, query),
         partOf: withQuery(path, { ...query, before: undefined }),
         next: page.next ? withQuery(path, { ...query, before: page.next }) : null,
@@ -51,7 +52,8 @@ export function streamRoutes(): Router {
     handler(async (req, res) => {
       const user = await requireUser(req);
       const options = UserStreamQuery.parse(req.query);
-      sendPage(req, res, await ownFeedPage(user, options));
+      // The caller's own feed: actions about them show their private details.
+      sendPage(req, res, await ownFeedPage(user, options), user);
     }),
   );
 
@@ -59,7 +61,7 @@ export function streamRoutes(): Router {
     '/streams/model/:type',
     handler(async (req, res) => {
       const { type } = TypeParams.parse(req.params);
-      sendPage(req, res, await modelStreamPage(type, StreamQuery.parse(req.query)));
+      sendPage(req, res, await modelStreamPage(type, StreamQuery.parse(req.query)), null);
     }),
   );
 
@@ -72,7 +74,7 @@ export function streamRoutes(): Router {
       const { type, id } = ObjectParams.parse(req.params);
       const options = StreamQuery.parse(req.query);
       const { page } = await objectStreamPage(kind, type, id, options);
-      sendPage(req, res, page);
+      sendPage(req, res, page, null);
     }),
   );
   return router;

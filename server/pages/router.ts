@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { Router, type Request, type RequestHandler } from 'express';
-import { Action, followers, following, labelOf, loadReferences, registry } from '../../actstream/index.js';
+import { Action, canSee, seesPrivate, followers, following, labelOf, loadReferences, registry } from '../../actstream/index.js';
 import { User } from '../../models/index.js';
 import { callers, optionalUser } from '../middleware/caller.js';
-import { errorHandler, HttpError, notFound, type ErrorFormat } from '../shared/errors.js';
+import { errorHandler, notFound, type ErrorFormat } from '../shared/errors.js';
 import { handler } from '../shared/handler.js';
 import { findObject } from '../shared/objects.js';
 import { refOfInstance } from '../shared/present.js';
@@ -33,12 +33,6 @@ function listNextPath(req: Request, next: string | null): string | null {
   if (!next) return null;
   const kept = (name: string) => (typeof req.query[name] === 'string' ? req.query[name] : undefined);
   return withQuery(req.baseUrl + req.path, { flag: kept('flag'), limit: kept('limit'), after: next });
-}
-
-async function requirePageUser(req: Request) {
-  const user = await optionalUser(req);
-  if (!user) throw new HttpError(401, 'unauthorized', 'Log in to see who follows whom.');
-  return user;
 }
 
 /** Errors as a page in the site's layout. */
@@ -73,7 +67,7 @@ export function pagesRouter(sessions: RequestHandler, secret: string): Router {
       render(res, 200, 'stream.njk', {
         title: `Activity on ${type}`,
         heading: `Activity on ${type}`,
-        actions: page.actions.map((a) => actionView(a)),
+        actions: page.actions.map((a) => actionView(a, null)),
         nextPath: nextPath(req, page.next),
         alternates: alternates(modelFeedBase(type), paths.modelApi(type), `Activity on ${type}`),
         feeds: [
@@ -91,17 +85,17 @@ export function pagesRouter(sessions: RequestHandler, secret: string): Router {
       const { type, id } = ObjectParams.parse(req.params);
       const { object, page } = await objectStreamPage('any', type, id, PageQuery.parse(req.query));
       const label = labelOf(object);
-      const links = [{ title: `All ${type} activity`, href: paths.modelPage(type) }];
-      if (await optionalUser(req)) {
-        links.push({ title: 'Followers', href: `/followers/${encodeURIComponent(type)}/${encodeURIComponent(id)}` });
-        if (object instanceof User) links.push({ title: 'Following', href: `/following/${encodeURIComponent(id)}` });
-      }
+      const links = [
+        { title: `All ${type} activity`, href: paths.modelPage(type) },
+        { title: 'Followers', href: `/followers/${encodeURIComponent(type)}/${encodeURIComponent(id)}` },
+      ];
+      if (object instanceof User) links.push({ title: 'Following', href: `/following/${encodeURIComponent(id)}` });
       render(res, 200, 'stream.njk', {
         title: label,
         heading: label,
         subheading: type,
         links,
-        actions: page.actions.map((a) => actionView(a)),
+        actions: page.actions.map((a) => actionView(a, null)),
         nextPath: nextPath(req, page.next),
         alternates: alternates(objectFeedBase(type, id), paths.objectApi('any', type, id), `Activity of ${label}`),
         feeds: [
@@ -118,11 +112,12 @@ export function pagesRouter(sessions: RequestHandler, secret: string): Router {
     handler(async (req, res) => {
       const parsed = ActionIdParams.safeParse(req.params);
       const found = parsed.success ? await Action.findByPk(Number(parsed.data.id)) : null;
-      const me = await optionalUser(req);
-      const mine = found !== null && me !== undefined && found.actorType === 'User' && found.actorId === String(me.id);
-      if (!found || !(found.public || mine)) throw notFound('This action');
+      // As on the API: the page of an action about the logged-in user is theirs, private details included.
+      const viewer = (await optionalUser(req)) ?? null;
+      if (!found || !canSee(found, viewer)) throw notFound('This action');
       await loadReferences([found]);
-      const view = actionView(found);
+      const view = actionView(found, viewer);
+      if (!found.public || seesPrivate(found, viewer)) res.set('Cache-Control', 'private, no-store');
       render(res, 200, 'action.njk', { title: found.verb, heading: `${view.actor.label} ${found.verb}`, action: view, ...(await layout(req)) });
     }),
   );
@@ -130,7 +125,7 @@ export function pagesRouter(sessions: RequestHandler, secret: string): Router {
   router.get(
     '/followers/:type/:id',
     handler(async (req, res) => {
-      await requirePageUser(req);
+      // Follows are public, as the "started following" actions in the streams already say (README).
       const { type, id } = ObjectParams.parse(req.params);
       const query = FollowListQuery.parse(req.query);
       const object = await findObject(type, id);
@@ -144,7 +139,6 @@ export function pagesRouter(sessions: RequestHandler, secret: string): Router {
   router.get(
     '/following/:userId',
     handler(async (req, res) => {
-      await requirePageUser(req);
       const { userId } = UserIdParams.parse(req.params);
       const query = FollowListQuery.parse(req.query);
       const user = await findObject(User.name, userId);

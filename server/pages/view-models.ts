@@ -1,10 +1,10 @@
-import { timesince, type Action } from '../../actstream/index.js';
+import { timesince, type Action, type Viewer } from '../../actstream/index.js';
 import { actionJson } from '../shared/present.js';
 import { paths } from '../shared/urls.js';
 
-/** An action for the templates: the API's shape with site-relative links, plus "3 hours" for the time. */
-export function actionView(action: Action, now = new Date()) {
-  return { ...actionJson('', action, now), ago: timesince(action.timestamp, now) };
+/** An action as `viewer` may see it, for the templates: the API's shape with site-relative links, plus "3 hours" for the time. */
+export function actionView(action: Action, viewer: Viewer, now = new Date()) {
+  return { ...actionJson('', action, viewer, now), ago: timesince(action.timestamp, now) };
 }
 
 export interface Alternate {

@@ -1,5 +1,5 @@
 import type { Model } from 'sequelize';
-import { labelOf, labelOfReference, type Action } from '../../actstream/index.js';
+import { labelOf, labelOfReference, visibleData, type Action, type Viewer } from '../../actstream/index.js';
 import type { ActionJsonType, ObjectRefType } from './schemas.js';
 import { paths } from './urls.js';
 
@@ -31,22 +31,26 @@ export function roleRef(base: string, action: Action, role: Role): ObjectRefType
 }
 
 /** "<actor> <verb> [<object>] [on <target>]": the sentence without its time, for titles. */
-export function headline(action: Action): string {
-  const words = [action.actorLabel, action.verb];
-  const actionObject = action.actionObjectLabel;
-  const target = action.targetLabel;
-  if (actionObject !== null) words.push(actionObject);
-  if (target !== null) words.push(actionObject !== null ? `on ${target}` : target);
+export function headline(action: ActionJsonType): string {
+  const words = [action.actor.label, action.verb];
+  if (action.actionObject) words.push(action.actionObject.label);
+  if (action.target) words.push(action.actionObject ? `on ${action.target.label}` : action.target.label);
   return words.join(' ');
 }
 
-export function actionJson(base: string, action: Action, now = new Date()): ActionJsonType {
+/**
+ * An action as `viewer` may see it (its data through visibleData). Every view of an action outside
+ * the admin (JSON, Activity Streams, Atom/RSS, pages) is built from this, never from the Action
+ * itself, so none can show more than the viewer may see. Public views pass `null` even when someone
+ * is logged in; only a user's own views (their feed, an action by id) pass the user.
+ */
+export function actionJson(base: string, action: Action, viewer: Viewer, now = new Date()): ActionJsonType {
   return {
     id: action.id,
     verb: action.verb,
     timestamp: action.timestamp.toISOString(),
     description: action.description,
-    data: action.data,
+    data: visibleData(action, viewer),
     public: action.public,
     sentence: action.toString(now),
     actor: roleRef(base, action, 'actor')!,

@@ -47,7 +47,10 @@ export const SendActionBody = z.strictObject({
   target: ObjectInput.nullish(),
   description: z.string().max(10_000).nullish(),
   public: z.boolean().optional(),
-  data: z.record(z.string(), z.unknown()).nullish(),
+  data: z
+    .looseObject({ private: z.record(z.string(), z.unknown()).optional() })
+    .nullish()
+    .describe('As public as the action, except `private` (an object), which only you, the action object (when it is a user) and staff see'),
   actor: ObjectInput.optional().describe('Optional; when given it must be yourself'),
 });
 

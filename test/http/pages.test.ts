@@ -128,13 +128,16 @@ describe('HTTP: public pages', () => {
     }
   });
 
-  describe('followers and following (logged in)', () => {
-    it('are 401 for anonymous visitors, with a page that says to log in', async () => {
-      for (const path of [`/followers/User/${w.ann.id}`, `/following/${w.bob.id}`]) {
-        const res = await request(app).get(path).expect(401);
-        expect(res.text, path).to.include('<h1>Error 401</h1>').and.include('Log in to see who follows whom.');
-        expect(listItems(res.text), path).to.deep.equal([]);
-      }
+  describe('followers and following', () => {
+    it('are public, like the "started following" actions, and linked from every object page', async () => {
+      const followers = await request(app).get(`/followers/User/${w.ann.id}`).expect(200);
+      expect(listItems(followers.text)).to.deep.equal(['Bob <b>&amp;']);
+      const following = await request(app).get(`/following/${w.bob.id}`).expect(200);
+      expect(listItems(following.text)).to.deep.equal(['Ann', 'Climbers']);
+      const page = await request(app).get(`/streams/User/${w.ann.id}`).expect(200);
+      expect(hrefs(page.text)).to.include(`/followers/User/${w.ann.id}`).and.include(`/following/${w.ann.id}`);
+      const group = await request(app).get(`/streams/Group/${w.climbers.id}`).expect(200);
+      expect(hrefs(group.text)).to.include(`/followers/Group/${w.climbers.id}`).and.not.include(`/following/${w.climbers.id}`);
     });
 
     it('list 50 at a time with a "More" link to the next page, keeping the flag', async () => {
@@ -146,15 +149,14 @@ describe('HTTP: public pages', () => {
         fans.map((fan, i) => ({ userId: String(fan.id), contentType: 'User', objectId: String(w.ann.id), flag: 'liking', actorOnly: true, started: new Date(t0 + i) })),
       );
       await follow(w.bob, w.ann, { flag: 'liking', sendAction: false });
-      const agent = await formLogin(app, 'ann@example.com');
-      const first = await agent.get(`/followers/User/${w.ann.id}?flag=liking`).expect(200);
+      const first = await request(app).get(`/followers/User/${w.ann.id}?flag=liking`).expect(200);
       expect(listItems(first.text)).to.deep.equal(fans.slice(0, 50).map((f) => f.name));
       const more = hrefs(first.text).find((h) => h.includes('after='));
       expect(more).to.match(new RegExp(`^/followers/User/${w.ann.id}\\?flag=liking&after=[A-Za-z0-9_-]+$`));
-      const second = await agent.get(more!).expect(200);
+      const second = await request(app).get(more!).expect(200);
       expect(listItems(second.text)).to.deep.equal([...fans.slice(50).map((f) => f.name), 'Bob <b>&amp;']);
       expect(hrefs(second.text).filter((h) => h.includes('after='))).to.deep.equal([]);
-      const bad = await agent.get(`/followers/User/${w.ann.id}?after=nope`).expect(400);
+      const bad = await request(app).get(`/followers/User/${w.ann.id}?after=nope`).expect(400);
       expect(bad.text).to.include('<h1>Error 400</h1>').and.include('Malformed cursor');
     });
 
@@ -178,21 +180,18 @@ describe('HTTP: public pages', () => {
       const csrf = /name="_csrf" value="([^"]+)"/.exec(page.text)![1];
       const wrong = await agent.post('/login').type('form').send({ email: 'ann@example.com', password: 'nope', _csrf: csrf }).expect(401);
       expect(wrong.text).to.include('Wrong email or password');
-      const still = await agent.get(`/followers/User/${w.ann.id}`).expect(401);
-      expect(still.text).to.include('Log in to see who follows whom.');
+      expect((await agent.get('/streams').expect(200)).text).to.not.include('Logged in as');
     });
 
     it('logs out only with the CSRF token', async () => {
       const agent = await formLogin(app, 'ann@example.com');
       await agent.post('/logout').type('form').send({}).expect(303);
-      const stillIn = await agent.get(`/following/${w.bob.id}`).expect(200);
-      expect(listItems(stillIn.text)).to.deep.equal(['Ann', 'Climbers']);
       const page = await agent.get('/streams').expect(200);
+      expect(page.text).to.include('Logged in as');
       const csrf = /name="_csrf" value="([^"]+)"/.exec(page.text)![1];
       const out = await agent.post('/logout').type('form').send({ _csrf: csrf }).expect(303);
       expect(out.headers.location).to.equal('/streams');
-      const loggedOut = await agent.get(`/following/${w.bob.id}`).expect(401);
-      expect(loggedOut.text).to.include('Log in to see who follows whom.');
+      expect((await agent.get('/streams').expect(200)).text).to.not.include('Logged in as');
     });
   });
 });
