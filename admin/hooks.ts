@@ -1,6 +1,7 @@
 import { BaseRecord, ForbiddenError, NotFoundError, type ActionContext, type ActionHandler, type ActionRequest, type ActionResponse } from 'adminjs';
 import type { Model, ModelStatic } from 'sequelize';
 import { atomically, withActor } from '../actstream/index.js';
+import { isDatabaseUnavailable, isUnstorableData } from '../db/errors.js';
 import { staffUserOf } from './auth.js';
 import { coerceNumbers, permittedPayload } from './payload.js';
 import { sequelizeModelOf } from './sequelize-resource.js';
@@ -14,6 +15,9 @@ export type AlsoRecord = (recordId: string) => Promise<void>;
 /** The notice an admin sees when a write was undone because it could not be recorded. */
 export const NOT_SAVED_MESSAGE =
   'Nothing was saved: the change and its entry in the action log could not be written together. The error was logged; please try again.';
+
+/** The notice for a value the database refused as sent. */
+export const UNSTORABLE_MESSAGE = 'Nothing was saved: the database refused a value as sent (a bad encoding, or a value out of range).';
 
 /** A POST that the handler answered without validation errors: the record was really written. */
 export function isSuccessfulWrite(request: ActionRequest, response: ActionResponse): boolean {
@@ -42,8 +46,8 @@ function logNotSaved(request: ActionRequest, context: ActionContext, error: unkn
  * The answer to a write that was undone: an error notice and, for a form, the values as submitted,
  * so the admin can try again without typing them anew (AdminJS merges `record.params` into the form).
  */
-function notSaved(request: ActionRequest, context: ActionContext): ActionResponse {
-  const notice = { message: NOT_SAVED_MESSAGE, type: 'error' as const };
+function notSaved(request: ActionRequest, context: ActionContext, message = NOT_SAVED_MESSAGE): ActionResponse {
+  const notice = { message, type: 'error' as const };
   if (context.records) return { records: context.records.map((record) => record.toJSON(context.currentAdmin)), notice };
   if (request.params.action === 'delete' && context.record) return { record: context.record.toJSON(context.currentAdmin), notice };
   const params = { ...(context.record?.params ?? {}), ...(request.payload ?? {}) };
@@ -71,10 +75,11 @@ export function recordedAsStaff(handler: ActionHandler<ActionResponse>, alsoReco
       );
     } catch (error) {
       if (error instanceof NotCommitted) return error.response;
-      // AdminJS answers these itself (a missing record, a forbidden action).
-      if (error instanceof NotFoundError || error instanceof ForbiddenError) throw error;
+      // AdminJS answers these itself (a missing record, a forbidden action); the app answers an
+      // unreachable database with a 503 and Retry-After, as everywhere.
+      if (error instanceof NotFoundError || error instanceof ForbiddenError || isDatabaseUnavailable(error)) throw error;
       logNotSaved(request, context, error);
-      return notSaved(request, context);
+      return notSaved(request, context, isUnstorableData(error) ? UNSTORABLE_MESSAGE : NOT_SAVED_MESSAGE);
     }
   };
 }

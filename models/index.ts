@@ -6,7 +6,7 @@ import { Comment } from './comment.js';
 import { Concert } from './concert.js';
 import { Group } from './group.js';
 import { Location } from './location.js';
-import { refuseNulCharacters } from './nul-free.js';
+import { refuseUnstorableText } from './storable.js';
 import { User } from './user.js';
 
 export { ApiToken, Band, Comment, Concert, Group, Location, User };
@@ -20,7 +20,7 @@ export function initModels(sequelize: Sequelize): void {
   for (const model of appModels) model.initModel(sequelize);
   // API tokens are not registered with actstream: creating one is no activity.
   ApiToken.initModel(sequelize);
-  for (const model of [...appModels, ApiToken]) refuseNulCharacters(model);
+  for (const model of [...appModels, ApiToken]) refuseUnstorableText(model);
 
   Comment.belongsTo(User, { as: 'author', foreignKey: 'authorId' });
   Comment.belongsTo(Group, { as: 'group', foreignKey: 'groupId' });

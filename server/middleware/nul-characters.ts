@@ -2,7 +2,7 @@ import type { RequestHandler } from 'express';
 
 // PostgreSQL refuses NUL in text and JSONB (an error), its escaping turns it into "\0" (a changed
 // value), and SQLite cuts an inlined literal at it (a syntax error): NUL is refused at the edge.
-// Writes that come another way are refused by the app's models (models/nul-free.ts) and by
+// Writes that come another way are refused by the app's models (models/storable.ts) and by
 // actstream's send.
 
 const NUL_IN_URL = /%00|\u0000/i;

@@ -3,7 +3,7 @@ import { DatabaseError, ValidationError as SequelizeValidationError } from 'sequ
 import { ZodError } from 'zod';
 import { ActstreamArgumentError, InvalidCursorError, NotRegisteredError } from '../../actstream/index.js';
 import { logServerError } from '../logging.js';
-import { isDatabaseUnavailable, isUnstorableData, RETRY_AFTER_SECONDS, UNAVAILABLE_MESSAGE } from './database-errors.js';
+import { isDatabaseUnavailable, isUnstorableData, RETRY_AFTER_SECONDS, UNAVAILABLE_MESSAGE } from '../../db/errors.js';
 
 // The one place errors become answers. Every surface (JSON API, feeds, pages, the app's last
 // handler) maps what was thrown with toHttpError and only chooses how the body looks.

@@ -72,8 +72,8 @@ export async function loadThroughAnOutage(db: StoppableDatabase): Promise<void> 
   const refused = Object.entries(summary.statuses).filter(([key]) => key.endsWith(' 503'));
   expect(refused.length, context).to.be.greaterThan(0);
   for (const kind of Object.keys(summary.failures)) {
-    // An admin save caught by the outage inside its transaction is undone and says so (a notice,
-    // as AdminJS shows errors); anything else is a 503.
+    // A 503 everywhere, the admin's saves included; should a save fail in a way not recognised as
+    // the database being away, it is undone and says so in the admin's notice.
     expect(kind, context).to.match(/ 503 \(Retry-After \d+\) The database is unreachable right now|^admin-(create|edit) 200 Nothing was saved: /);
   }
   expect(summary.untold, context).to.equal(0);
