@@ -5,6 +5,7 @@ import { referenceOf } from './registry.js';
 import { isPlainObject, PRIVATE_KEY } from './visibility.js';
 import { insert, insertStatement, pushParameters, savedAction, type ActionRow } from './inserts.js';
 import { currentSettings } from './setup.js';
+import { ambientTransaction } from './transactions.js';
 
 export interface SendOptions {
   verb: string;
@@ -93,12 +94,6 @@ const BULK_CREATE_HOOKS = ['beforeBulkCreate', 'afterBulkCreate'] as const;
 function hooked(sequelize: Sequelize, hooks: readonly string[]): boolean {
   // validationFailed is a real hook that Sequelize's typings leave out.
   return hooks.some((hook) => Action.hasHook(hook as 'beforeCreate') || sequelize.hasHook(hook as 'beforeCreate'));
-}
-
-/** The transaction Sequelize itself would use when none is given: the CLS one, with `Sequelize.useCLS`. */
-function ambientTransaction(): Transaction | undefined {
-  const cls = (Sequelize as unknown as { _cls?: { get(key: string): unknown } })._cls;
-  return (cls?.get('transaction') as Transaction | undefined) ?? undefined;
 }
 
 /** Records `<actor> <verb> [<actionObject>] [on <target>]`; returns the saved action. */

@@ -32,7 +32,7 @@ class NotCommitted {
 }
 
 function describeWrite(request: ActionRequest, context: ActionContext): string {
-  const ids = context.records?.map((record) => record.id()) ?? [context.record?.id() ?? request.params.recordId ?? 'new'];
+  const ids = context.records?.map((record) => record.id()) ?? [context.record?.id() ?? request.params.recordId ?? '(a new record)'];
   return `${request.params.action} of ${context.resource.id()} ${ids.join(', ')}`;
 }
 
