@@ -7,12 +7,14 @@ import { Box, Button, H3, Icon, Text } from '@adminjs/design-system';
 // The path is the one admin/action-log-export.ts answers on.
 const EXPORT_PATH = ['export', 'action-log.csv'];
 
-const ExportActionLog: React.FC<ActionProps> = () => {
+const ExportActionLog: React.FC<ActionProps> = ({ resource }) => {
   const current = new URLSearchParams(window.location.search);
   const filters = new URLSearchParams();
   for (const [key, value] of current) if (key.startsWith('filters.')) filters.append(key, value);
   const query = filters.toString();
-  const href = new ViewHelpers().urlBuilder(EXPORT_PATH, query ? `?${query}` : '');
+  const h = new ViewHelpers();
+  const href = h.urlBuilder(EXPORT_PATH, query ? `?${query}` : '');
+  const back = h.resourceUrl({ resourceId: resource.id, search: query ? `?${query}` : '' });
   const shown = [...filters].map(([key, value]) => `${key.slice('filters.'.length).replace('~~', ' ')} = ${value}`);
   return (
     <Box variant="container" data-testid="action-log-export">
@@ -32,6 +34,9 @@ const ExportActionLog: React.FC<ActionProps> = () => {
       <Button as="a" href={href} variant="contained" data-testid="action-log-export-link" download>
         <Icon icon="Download" />
         Download CSV
+      </Button>
+      <Button as="a" href={back} variant="light" ml="default">
+        Back to the list
       </Button>
     </Box>
   );
