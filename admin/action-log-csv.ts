@@ -1,5 +1,6 @@
 import { stringify, type Stringifier } from 'csv-stringify';
 import type { Action } from '../actstream/index.js';
+import type { ReferenceLabels } from './reference-labels.js';
 
 /** The columns of the Action log's CSV export, in order. */
 export const CSV_COLUMNS = [
@@ -20,21 +21,21 @@ export const CSV_COLUMNS = [
   'data',
 ] as const;
 
-/** One action as a CSV row (its references loaded, for their labels). */
-export function csvRow(action: Action): string[] {
+/** One action as a CSV row (`labels` has loaded its references). */
+export function csvRow(action: Action, labels: ReferenceLabels): string[] {
   return [
     String(action.id),
     action.timestamp.toISOString(),
     action.actorType,
     action.actorId,
-    action.actorLabel,
+    labels.label(action.actorType, action.actorId),
     action.verb,
     action.actionObjectType ?? '',
     action.actionObjectId ?? '',
-    action.actionObjectLabel ?? '',
+    labels.label(action.actionObjectType, action.actionObjectId),
     action.targetType ?? '',
     action.targetId ?? '',
-    action.targetLabel ?? '',
+    labels.label(action.targetType, action.targetId),
     String(action.public),
     action.description ?? '',
     action.data === null ? '' : JSON.stringify(action.data),

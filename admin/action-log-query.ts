@@ -78,8 +78,6 @@ export async function* mergeNewestFirst<T extends TimedRow>(a: AsyncGenerator<T>
 export interface ReadOptions {
   /** Rows per statement. */
   pageSize?: number;
-  /** Runs on each page before its rows are handed out (to load the references of the page at once). */
-  eachPage?: (page: Action[]) => Promise<void>;
 }
 
 const NEWEST_FIRST: [string, string][] = [
@@ -88,7 +86,7 @@ const NEWEST_FIRST: [string, string][] = [
 ];
 
 /** The actions matching `where`, newest first, a page per statement, each page starting after the last row of the one before. */
-async function* keysetPages(where: WhereOptions, { pageSize = 1000, eachPage }: ReadOptions): AsyncGenerator<Action> {
+async function* keysetPages(where: WhereOptions, { pageSize = 1000 }: ReadOptions): AsyncGenerator<Action> {
   let last: Action | undefined;
   for (;;) {
     const after: WhereOptions[] = last
@@ -96,7 +94,6 @@ async function* keysetPages(where: WhereOptions, { pageSize = 1000, eachPage }: 
         [{ timestamp: { [Op.lte]: last.timestamp } }, { [Op.or]: [{ timestamp: { [Op.lt]: last.timestamp } }, { id: { [Op.lt]: last.id } }] }]
       : [];
     const page = await Action.findAll({ where: { [Op.and]: [where, ...after] }, order: NEWEST_FIRST, limit: pageSize });
-    if (eachPage) await eachPage(page);
     yield* page;
     if (page.length < pageSize) return;
     last = page[page.length - 1];

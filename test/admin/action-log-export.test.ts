@@ -2,13 +2,21 @@ import { expect } from 'chai';
 import { parse } from 'csv-parse/sync';
 import type { Express } from 'express';
 import supertest from 'supertest';
-import { action, withoutTracking } from '../../actstream/index.js';
+import { Action, action, loadReferences, withoutTracking } from '../../actstream/index.js';
 import { CSV_COLUMNS } from '../../admin/action-log-csv.js';
+import { actionLogRows } from '../../admin/action-log-query.js';
+import { ReferenceLabels } from '../../admin/reference-labels.js';
 import { Group, User } from '../../models/index.js';
 import { adminApp, loggedIn, STAFF_PASSWORD } from './helpers.js';
 import { expectedIds, same, seedActionLog, type ActionLogWorld } from './action-log-fixture.js';
 
 const EXPORT = '/admin/export/action-log.csv';
+
+function refOf(row: Action, i: number): [string | null, string | null] {
+  if (i === 0) return [row.actorType, row.actorId];
+  if (i === 1) return [row.actionObjectType, row.actionObjectId];
+  return [row.targetType, row.targetId];
+}
 
 // The Action log's CSV export: staff only, the list's filters, every matching row newest first.
 describe('admin: Action log CSV export', () => {
@@ -147,6 +155,27 @@ describe('admin: Action log CSV export', () => {
       await sent.destroy();
       await minus.destroy();
       await withoutTracking(() => group.destroy());
+    }
+  });
+
+  it('labels references right batch after batch, with a label cache smaller than the export, deleted objects as "<Model> <id>"', async () => {
+    const gone = await withoutTracking(() => Group.create({ name: 'Gone soon' }));
+    const sent = await action.send(world.bob, { verb: 'left', target: gone, timestamp: world.at(20) });
+    await withoutTracking(() => gone.destroy());
+    try {
+      const labels = new ReferenceLabels(6); // two batches of one action, three references each: it must evict
+      const seen: string[] = [];
+      for await (const row of actionLogRows({}, { pageSize: 2 })) {
+        await labels.load([row]);
+        seen.push([0, 1, 2].map((i) => labels.label(...refOf(row, i))).join(' | '));
+      }
+      const expected = await Action.findAll({ order: [['timestamp', 'DESC'], ['id', 'DESC']] });
+      await loadReferences(expected);
+      expect(seen).to.deep.equal(expected.map((a) => [a.actorLabel, a.actionObjectLabel ?? '', a.targetLabel ?? ''].join(' | ')));
+      expect(seen[0]).to.equal(`Bob |  | Group ${gone.id}`);
+      expect(seen).to.include('The Seeds | Encore | Town Hall, Ghent');
+    } finally {
+      await sent.destroy();
     }
   });
 });
