@@ -68,11 +68,11 @@ describe('command-line scripts', function () {
   });
 
   it('npm start first checks the Node version against package.json\'s engines, with a clear message', async () => {
-    const range = '^20.19.0 || >=22.12.0';
+    const range = '^20.19.0 || >=22.13.0';
     expect(nodeVersionProblem('v20.19.0', range)).to.equal(null);
-    expect(nodeVersionProblem('v22.12.0', range)).to.equal(null);
+    expect(nodeVersionProblem('v22.13.0', range)).to.equal(null);
     expect(nodeVersionProblem('v20.11.1', range)).to.equal(
-      'Actstream needs Node ^20.19.0 || >=22.12.0 (package.json "engines"); this is Node v20.11.1. Install a newer Node (e.g. the current 20.x or 22.x) and run npm ci again.',
+      'Actstream needs Node ^20.19.0 || >=22.13.0 (package.json "engines"); this is Node v20.11.1. Install a newer Node (e.g. the current 20.x or 22.x) and run npm ci again.',
     );
     expect(nodeVersionProblem('v22.3.0', range)).to.match(/^Actstream needs Node /);
     // This Node passes the real check (the script is what `npm start` runs first).
