@@ -56,6 +56,7 @@ describe('admin: Action log filters and export in a browser', function () {
     const texts = await rows.allInnerTexts();
     expect(texts.every((t) => t.includes('Ann') && t.includes('liked'))).to.equal(true);
     await page.locator('[data-css="action-log-filter-drawer"] button').first().click(); // close (X)
+    await page.getByTestId('action-exportCsv').click({ trial: true }); // waits until the drawer has slid away
     await shot('02-filtered');
 
     await page.getByTestId('action-exportCsv').click();
