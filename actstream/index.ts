@@ -34,3 +34,26 @@ export { timesince } from './timesince.js';
 export { withActor, currentActor, withoutTracking, whenTrackingFails, type TrackingFailureHandler } from './context.js';
 export { trackModel, changesOf, type TrackOptions, type FieldChange } from './tracking.js';
 export { pruneActions, type PruneOptions, type PruneResult } from './retention.js';
+export { notify, type Recipients, type FollowersOf, type NotifyOptions } from './notify.js';
+export {
+  notifications,
+  unreadCount,
+  markRead,
+  markItemRead,
+  type NotificationOptions,
+  type NotificationItem,
+  type NotificationGroup,
+  type NotificationPage,
+  type UnreadCount,
+} from './notifications.js';
+export { ActionNotification, NotificationMarker, NotificationOverride } from './notification-models.js';
+export {
+  ActionGroup,
+  groupActions,
+  groupedStream,
+  DEFAULT_GROUP_WINDOW_MS,
+  MAX_GROUPED_SCAN,
+  type GroupingOptions,
+  type GroupActor,
+  type GroupedPage,
+} from './grouping.js';

@@ -1,6 +1,7 @@
 import type { CreateOptions, DestroyOptions, InstanceUpdateOptions, Model } from 'sequelize';
 import { action } from './actions.js';
 import { currentActor, isTracking, reportTrackingFailure } from './context.js';
+import type { Recipients } from './notify.js';
 import { referenceOf, registeredModel, type AnyModel } from './registry.js';
 
 export interface TrackOptions {
@@ -14,6 +15,8 @@ export interface TrackOptions {
   actor?: (instance: Model) => Model | null | undefined | Promise<Model | null | undefined>;
   /** Fields never written to an action's data (password hashes, tokens). */
   exclude?: string[];
+  /** Who is notified of a recorded action, in the save's transaction; nobody when it answers null. */
+  notify?: (instance: Model, verb: string, actor: Model) => Recipients | null | undefined | Promise<Recipients | null | undefined>;
 }
 
 /** One changed field, as an update records it in `data.changes`. */
@@ -71,6 +74,7 @@ export function trackModel(model: AnyModel, options: TrackOptions): () => void {
         // The seed's post_save case: an object acting on itself has no action object.
         actionObject: sameObject(actor, instance) ? null : instance,
         data,
+        notify: (await options.notify?.(instance, verb, actor)) ?? null,
         transaction: hookOptions.transaction ?? null,
       });
     } catch (error) {
