@@ -3,7 +3,6 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { format } from 'node:util';
 import type { Request, RequestHandler } from 'express';
 import { pino, type DestinationStream, type Logger } from 'pino';
-import { pinoHttp } from 'pino-http';
 import { isDatabaseUnavailable } from './shared/database-errors.js';
 
 export type { Logger } from 'pino';
@@ -108,40 +107,66 @@ export function silentLogger(): Logger {
   return pino({ level: 'silent' });
 }
 
-/**
- * pino-http: one line per finished request, a request id (the caller's X-Request-Id when plain, else
- * a new UUID) on every line logged through `req.log`, and the id echoed in the X-Request-Id header.
- */
-export function requestLogging(logger: Logger): RequestHandler {
-  return pinoHttp({
-    logger,
-    quietReqLogger: true,
-    wrapSerializers: false,
-    genReqId: (req, res) => {
-      const given = req.headers['x-request-id'];
-      const id = typeof given === 'string' && ACCEPTABLE_REQUEST_ID.test(given) ? given : randomUUID();
-      res.setHeader(REQUEST_ID_HEADER, id);
-      return id;
-    },
-    // A response that closed before it ended (the client went away, or the socket was cut) is a warning.
-    customLogLevel: (_req, res, error) =>
-      error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 || !res.writableEnded ? 'warn' : 'info',
-  }) as unknown as RequestHandler;
+/** What the request-logging middleware leaves on each request. */
+interface Logged {
+  id: string;
+  logger: Logger;
+}
+
+const logged = new WeakMap<IncomingMessage, Logged>();
+
+/** The request's id (the X-Request-Id it was answered with), once requestLogging has seen it. */
+export function requestId(req: IncomingMessage): string | undefined {
+  return logged.get(req)?.id;
 }
 
 /**
- * Logs a server-side failure on the request's logger (with its id) when there is one. A database
- * outage is a warning without a stack: the client got a 503 and every request says the same.
+ * One JSON line per finished request (id, method, path, status, time) and a request id (the
+ * caller's X-Request-Id when plain, else a new UUID) echoed in the X-Request-Id header. Written
+ * straight to the app's logger: a child logger per request (as pino-http makes) cost ~15% of a
+ * stream request's CPU.
+ */
+export function requestLogging(logger: Logger): RequestHandler {
+  return (req, res, next) => {
+    const given = req.headers['x-request-id'];
+    const id = typeof given === 'string' && ACCEPTABLE_REQUEST_ID.test(given) ? given : randomUUID();
+    res.setHeader(REQUEST_ID_HEADER, id);
+    logged.set(req, { id, logger });
+    (req as IncomingMessage & { id?: string }).id = id;
+    const started = process.hrtime.bigint();
+    let done = false;
+    const finish = () => {
+      if (done) return;
+      done = true;
+      // A response that closed before it ended (the client went away, or the socket was cut) is a warning.
+      const status = res.statusCode;
+      const level = status >= 500 ? 'error' : status >= 400 || !res.writableEnded ? 'warn' : 'info';
+      if (!logger.isLevelEnabled(level)) return;
+      const responseTime = Number(process.hrtime.bigint() - started) / 1e6;
+      logger[level](
+        { reqId: id, req, res, responseTime: Math.round(responseTime * 100) / 100 },
+        res.writableEnded ? 'request completed' : 'request aborted',
+      );
+    };
+    res.once('finish', finish);
+    res.once('close', finish);
+    next();
+  };
+}
+
+/**
+ * Logs a server-side failure with the request's id when there is one. A database outage is a
+ * warning without a stack: the client got a 503 and every request says the same.
  */
 export function logServerError(req: Request, error: unknown, message = 'request failed'): void {
-  const log = (req as Request & { log?: Logger }).log;
-  if (!log) {
+  const entry = logged.get(req);
+  if (!entry) {
     console.error(error);
   } else if (isDatabaseUnavailable(error)) {
     const { message: reason, code } = errorSerializer(error) as { message: string; code?: unknown };
-    log.warn({ reason, code }, `database unavailable (${message})`);
+    entry.logger.warn({ reqId: entry.id, reason, code }, `database unavailable (${message})`);
   } else {
-    log.error({ err: error }, message);
+    entry.logger.error({ reqId: entry.id, err: error }, message);
   }
 }
 
