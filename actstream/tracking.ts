@@ -1,4 +1,4 @@
-import type { CreateOptions, DestroyOptions, InstanceUpdateOptions, Model } from 'sequelize';
+import type { CreateOptions, DestroyOptions, InstanceUpdateOptions, Model, Transaction } from 'sequelize';
 import { action } from './actions.js';
 import { currentActor, isTracking, reportTrackingFailure } from './context.js';
 import type { Recipients } from './notify.js';
@@ -15,8 +15,16 @@ export interface TrackOptions {
   actor?: (instance: Model) => Model | null | undefined | Promise<Model | null | undefined>;
   /** Fields never written to an action's data (password hashes, tokens). */
   exclude?: string[];
-  /** Who is notified of a recorded action, in the save's transaction; nobody when it answers null. */
-  notify?: (instance: Model, verb: string, actor: Model) => Recipients | null | undefined | Promise<Recipients | null | undefined>;
+  /** Who is notified of a recorded action (written in the save's transaction); nobody when it answers null. */
+  notify?: (instance: Model, recorded: RecordedAction) => Recipients | null | undefined | Promise<Recipients | null | undefined>;
+}
+
+/** What `notify` is told about the action being recorded. */
+export interface RecordedAction {
+  verb: string;
+  actor: Model;
+  /** The save's transaction: read in it to see the save's own writes. */
+  transaction: Transaction | null;
 }
 
 /** One changed field, as an update records it in `data.changes`. */
@@ -69,13 +77,14 @@ export function trackModel(model: AnyModel, options: TrackOptions): () => void {
   ): Promise<void> {
     try {
       const actor = currentActor() ?? (await options.actor?.(instance)) ?? instance;
+      const transaction = hookOptions.transaction ?? null;
       await action.send(actor, {
         verb,
         // The seed's post_save case: an object acting on itself has no action object.
         actionObject: sameObject(actor, instance) ? null : instance,
         data,
-        notify: (await options.notify?.(instance, verb, actor)) ?? null,
-        transaction: hookOptions.transaction ?? null,
+        notify: (await options.notify?.(instance, { verb, actor, transaction })) ?? null,
+        transaction,
       });
     } catch (error) {
       if (!reportTrackingFailure(error, instance, verb)) throw error;

@@ -1,10 +1,28 @@
-import { timesince, type Action } from '../../actstream/index.js';
-import { actionJson } from '../shared/present.js';
+import { timesince, type Action, type ActionGroup, type NotificationGroup, type NotificationItem } from '../../actstream/index.js';
+import { actionJson, groupJson } from '../shared/present.js';
 import { paths } from '../shared/urls.js';
 
 /** An action for the templates: the API's shape with site-relative links, plus "3 hours" for the time. */
 export function actionView(action: Action, now = new Date()) {
   return { ...actionJson('', action, now), ago: timesince(action.timestamp, now) };
+}
+
+/**
+ * A group for the templates: the API's shape with site-relative links, the actors to name (all of
+ * up to 3, else the 2 most recent and "N others") and "3 hours" for the newest member's time.
+ */
+export function groupView(group: ActionGroup, now = new Date()) {
+  const json = groupJson('', group, now);
+  const named = group.actorCount <= 3 ? json.actors : json.actors.slice(0, 2);
+  return { ...json, named, others: group.actorCount - named.length, ago: timesince(group.newest.timestamp, now) };
+}
+
+export function notificationView(item: NotificationItem, now = new Date()) {
+  return { id: item.id, read: item.read, action: actionView(item.action, now) };
+}
+
+export function notificationGroupView(entry: NotificationGroup, now = new Date()) {
+  return { ids: entry.items.map((item) => item.id), read: entry.read, group: groupView(entry.group, now) };
 }
 
 export interface Alternate {
