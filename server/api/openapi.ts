@@ -77,8 +77,8 @@ export function openApiDocument(): Json {
   const components = componentSchemas();
   const error = jsonSchema(ErrorJson, 'output');
   // With grouped=true a page holds groups instead of actions.
-  const page = { oneOf: [jsonSchema(StreamPageJson, 'output'), jsonSchema(GroupedStreamPageJson, 'output')] };
-  const notificationPage = { oneOf: [jsonSchema(NotificationPageJson, 'output'), jsonSchema(GroupedNotificationPageJson, 'output')] };
+  const page = { anyOf: [jsonSchema(StreamPageJson, 'output'), jsonSchema(GroupedStreamPageJson, 'output')] };
+  const notificationPage = { anyOf: [jsonSchema(NotificationPageJson, 'output'), jsonSchema(GroupedNotificationPageJson, 'output')] };
   const as2 = jsonSchema(As2Json, 'output');
   const errors = (...statuses: number[]) =>
     Object.fromEntries(statuses.map((status) => [String(status), { description: 'Error', content: json(error) }]));
