@@ -292,6 +292,22 @@ describe('notifications', () => {
       expect(await unreadCount(bob)).to.deep.equal({ count: 1, capped: false });
     });
 
+    it('pages and counts past items marked one by one and actions deleted behind its back', async () => {
+      const items = await sendSome(14);
+      await markRead(bob, { upTo: items[3].id }); // v0..v3 read by the marker
+      await markItemRead(bob, items[1].id, false); // v1 unread again
+      for (const i of [13, 12, 11, 9, 6]) await markItemRead(bob, items[i].id, true);
+      const table = sequelize.getQueryInterface().quoteIdentifier('actstream_actions');
+      await sequelize.query(`DELETE FROM ${table} WHERE id IN (${[items[10], items[7]].map((i) => i.action.id).join(', ')})`);
+      const unread = ['v8', 'v5', 'v4', 'v1'];
+      expect(verbsOf(await allItems(bob, { unreadOnly: true, limit: 1 }))).to.deep.equal(unread);
+      expect(verbsOf(await allItems(bob, { unreadOnly: true, limit: 3 }))).to.deep.equal(unread);
+      expect(verbsOf(await allItems(bob, { limit: 2 }))).to.deep.equal(['v13', 'v12', 'v11', 'v9', 'v8', 'v6', 'v5', 'v4', 'v3', 'v2', 'v1', 'v0']);
+      expect(await unreadCount(bob)).to.deep.equal({ count: 4, capped: false });
+      expect(await unreadCount(bob, { cap: 3 })).to.deep.equal({ count: 3, capped: true });
+      expect(await unreadCount(bob, { cap: 4 })).to.deep.equal({ count: 4, capped: false });
+    });
+
     it('over the cap answers capped: true; at the cap, not', async () => {
       await sendSome(5);
       expect(await unreadCount(bob, { cap: 3 })).to.deep.equal({ count: 3, capped: true });
