@@ -141,11 +141,11 @@ interface Candidate {
 }
 
 /**
- * The candidates the page statements return below `before`, newest first, until `wanted` of them
- * pass `keep` or the ranges run out; whether more than `wanted` passed. Each statement reads bounded
- * ranges (see notification-queries.ts), and some of what it reads is not shown (marked read, for
- * unread pages; an action deleted behind actstream's back), so it reads on from where the ranges
- * stopped.
+ * The notifications `read` returns below `before`, newest first, up to `wanted` of those to show,
+ * and whether more follow. Each statement reads bounded ranges (see notification-queries.ts), and
+ * some of what it reads is not shown (marked read, on unread pages; a notification whose action was
+ * deleted behind actstream's back), so it reads on from where the ranges stopped until more than
+ * `wanted` are kept or the ranges run out.
  */
 async function collect(
   read: (below: number | undefined) => Promise<PageRow[]>,
