@@ -1,6 +1,9 @@
 import type AdminJS from 'adminjs';
 import { ADMIN_JS_TMP_DIR, componentsBundler, generateUserComponentEntry } from 'adminjs/bundler';
 
+/** Set (to "1") in the environment of processes that must not bundle: the bundle is already built. */
+export const PREBUILT_ENV = 'ACTSTREAM_ADMIN_BUNDLE_BUILT';
+
 let built: Promise<void> | undefined;
 let builtEntry: string | undefined;
 
@@ -10,6 +13,11 @@ let builtEntry: string | undefined;
  * one. Once per process and entry.
  */
 export function bundleComponents(admin: AdminJS): Promise<void> {
+  // A cluster's primary builds the bundle once before forking; its workers serve that file.
+  if (process.env[PREBUILT_ENV] === '1') {
+    process.env.ADMIN_JS_SKIP_BUNDLE = 'true';
+    return Promise.resolve();
+  }
   const entry = generateUserComponentEntry(admin, ADMIN_JS_TMP_DIR);
   if (built && builtEntry === entry) return built;
   builtEntry = entry;

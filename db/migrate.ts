@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import type { QueryInterface, Sequelize } from 'sequelize';
 import { DataTypes } from 'sequelize';
 import { SequelizeStorage, Umzug } from 'umzug';
+import { withMigrationLock } from './migration-lock.js';
 
 const require = createRequire(import.meta.url);
 const MIGRATIONS_GLOB = fileURLToPath(new URL('../migrations/*.cjs', import.meta.url));
@@ -35,8 +36,8 @@ export function migrator(sequelize: Sequelize): Umzug<QueryInterface> {
   });
 }
 
-/** Runs every pending migration; returns the names it ran. */
+/** Runs every pending migration, one process at a time (withMigrationLock); returns the names it ran. */
 export async function migrate(sequelize: Sequelize): Promise<string[]> {
-  const ran = await migrator(sequelize).up();
+  const ran = await withMigrationLock(sequelize, () => migrator(sequelize).up());
   return ran.map((m) => m.name);
 }

@@ -43,7 +43,8 @@ export async function startServer({ databaseUrl, logFile, env = {}, readyTimeout
   const log = createWriteStream(logFile, { flags: 'a' });
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/index.ts'], {
     cwd: ROOT,
-    env: { ...process.env, NODE_ENV: 'development', LOG_LEVEL: 'info', ...env, DATABASE_URL: databaseUrl, PORT: String(port), HOST: '127.0.0.1' },
+    // One process unless a test asks for a cluster (WORKERS).
+    env: { ...process.env, NODE_ENV: 'development', LOG_LEVEL: 'info', WORKERS: '1', ...env, DATABASE_URL: databaseUrl, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout?.pipe(log, { end: false });
