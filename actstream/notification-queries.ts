@@ -124,84 +124,86 @@ export function existingRecipients(sequelize: Sequelize, actionId: number, userI
   return { sql, bind: b.bind };
 }
 
-/**
- * The user's read state: the marker (null if they never marked anything) and how many notifications
- * they marked read one by one (those are always above the marker: markRead drops the ones it passes).
- */
-export function readState(sequelize: Sequelize, userId: string): Statement {
+/** The user's read marker (0 when they never marked anything). */
+function marker(b: Builder, userId: string): string {
+  return `COALESCE((SELECT m.${b.name('readUpTo')} FROM ${b.name(MARKERS)} m WHERE m.${b.name('userId')} = ${b.value(userId)}), 0)`;
+}
+
+/** What every page row carries besides the action's own columns. */
+function pageColumns(b: Builder, userId: string): string {
+  return [
+    `n.${b.name('id')} AS ${b.name('notificationId')}`,
+    `n.${b.name('timestamp')} AS ${b.name('notifiedAt')}`,
+    `o.${b.name('isRead')} AS ${b.name('override')}`,
+    `${marker(b, userId)} AS ${b.name('readUpTo')}`,
+    'a.*',
+  ].join(', ');
+}
+
+function overrideJoin(b: Builder): string {
+  return `LEFT JOIN ${b.name(OVERRIDES)} o ON ${b.col('o', 'userId')} = ${b.col('n', 'userId')} AND ${b.col('o', 'notificationId')} = ${b.col('n', 'id')}`;
+}
+
+/** The user's newest `size` notifications below `before` (a notification id), with their actions. */
+export function notificationsPage(sequelize: Sequelize, userId: string, before: number | undefined, size: number): Statement {
   const b = new Builder(sequelize);
-  const marker = `(SELECT m.${b.name('readUpTo')} FROM ${b.name(MARKERS)} m WHERE m.${b.name('userId')} = ${b.value(userId)})`;
-  const readOnes = `(SELECT COUNT(*) FROM ${b.name(OVERRIDES)} o WHERE ${b.col('o', 'userId')} = ${b.value(userId)} AND ${b.col('o', 'isRead')} = TRUE)`;
-  return { sql: `SELECT ${marker} AS ${b.name('readUpTo')}, ${readOnes} AS ${b.name('readOnes')}`, bind: b.bind };
-}
-
-export interface RangeOptions {
-  /** Only notifications after this id (the marker: the unread ones and those marked read one by one). */
-  above?: number;
-  /** Only notifications before this id (the cursor). */
-  below?: number;
-  /** Rows at most. */
-  size: number;
-}
-
-/**
- * The newest notification ids of the user in a range: a plain read of the user's index range,
- * newest first, alone in a derived table (with its LIMIT) so the joins around it cannot change how
- * it is read.
- */
-function userRange(b: Builder, userId: string, range: RangeOptions, branch: number): string {
-  const user = b.userRange('r', userId);
+  const columns = pageColumns(b, userId);
+  const user = b.userRange('n', userId);
   const where = [...user.where];
-  if (range.above !== undefined) where.push(`${b.col('r', 'id')} > ${b.value(range.above)}`);
-  if (range.below !== undefined) where.push(`${b.col('r', 'id')} < ${b.value(range.below)}`);
-  const ids = `SELECT ${b.col('r', 'id')} AS ${b.name('id')} FROM ${b.name(NOTIFICATIONS)} r WHERE ${where.join(' AND ')} ${user.newestFirst} LIMIT ${range.size}`;
-  return `SELECT x${branch}.${b.name('id')}, ${branch} AS ${b.name('branch')} FROM (${ids}) x${branch}`;
-}
-
-/** The user's notifications marked unread one by one (all below the marker), newest first. */
-function markedUnread(b: Builder, userId: string, range: RangeOptions, branch: number): string {
-  const where = [`${b.col('u', 'userId')} = ${b.value(userId)}`, `${b.col('u', 'isRead')} = FALSE`];
-  if (range.above !== undefined) where.push(`${b.col('u', 'notificationId')} <= ${b.value(range.above)}`);
-  if (range.below !== undefined) where.push(`${b.col('u', 'notificationId')} < ${b.value(range.below)}`);
-  const ids =
-    `SELECT ${b.col('u', 'notificationId')} AS ${b.name('id')} FROM ${b.name(OVERRIDES)} u ` +
-    `WHERE ${where.join(' AND ')} ORDER BY ${b.col('u', 'notificationId')} DESC LIMIT ${range.size}`;
-  return `SELECT x${branch}.${b.name('id')}, ${branch} AS ${b.name('branch')} FROM (${ids}) x${branch}`;
+  if (before !== undefined) where.push(`${b.col('n', 'id')} < ${b.value(before)}`);
+  const sql =
+    `SELECT ${columns} FROM ${b.name(NOTIFICATIONS)} n ${b.joinAction('n', 'a')} ${overrideJoin(b)} ` +
+    `WHERE ${where.join(' AND ')} ${user.newestFirst} LIMIT ${size}`;
+  return { sql, bind: b.bind };
 }
 
 /**
- * Rows of notifications (from the ranges in `ids`) with their actions and read overrides, newest
- * first. The action is LEFT JOINed: a row whose action is gone comes back with a null action id, so
- * the caller can tell how far each range went and skip it.
+ * Ids of the user's unread notifications, newest first, `size` at most from each of the two places
+ * unread ones are: above the marker (less those marked read one by one) and marked unread below
+ * it. Each is one short index range, joined to the actions so that one whose action is gone never
+ * counts.
  */
-function withActions(b: Builder, ids: string, whole = true): string {
-  // `whole`: every column of the action; else only whether it exists (its id), for counting.
-  const action = whole ? `n.${b.name('timestamp')} AS ${b.name('notifiedAt')}, a.*` : `${b.col('a', 'id')} AS ${b.name('id')}`;
-  return (
-    `SELECT u.${b.name('branch')} AS ${b.name('branch')}, n.${b.name('id')} AS ${b.name('notificationId')}, ` +
-    `o.${b.name('isRead')} AS ${b.name('override')}, ${action} ` +
-    `FROM (${ids}) u JOIN ${b.name(NOTIFICATIONS)} n ON ${b.col('n', 'id')} = u.${b.name('id')} ` +
-    `LEFT JOIN ${b.name(ACTIONS)} a ON ${b.col('a', 'id')} = ${b.col('n', 'actionId')} ` +
-    `LEFT JOIN ${b.name(OVERRIDES)} o ON ${b.col('o', 'userId')} = ${b.col('n', 'userId')} AND ${b.col('o', 'notificationId')} = ${b.col('n', 'id')} ` +
-    `ORDER BY ${b.col('n', 'id')} DESC`
-  );
+function unreadIds(b: Builder, userId: string, before: number | undefined, size: number): string {
+  const user = b.userRange('n1', userId);
+  const above = [
+    ...user.where,
+    `${b.col('n1', 'id')} > ${marker(b, userId)}`,
+    `NOT EXISTS (SELECT 1 FROM ${b.name(OVERRIDES)} o1 WHERE ${b.col('o1', 'userId')} = ${b.value(userId)} AND ${b.col('o1', 'notificationId')} = ${b.col('n1', 'id')} AND ${b.col('o1', 'isRead')} = TRUE)`,
+  ];
+  const below = [
+    `${b.col('o2', 'userId')} = ${b.value(userId)}`,
+    `${b.col('o2', 'isRead')} = FALSE`,
+    `${b.col('o2', 'notificationId')} <= ${marker(b, userId)}`,
+  ];
+  if (before !== undefined) {
+    above.push(`${b.col('n1', 'id')} < ${b.value(before)}`);
+    below.push(`${b.col('o2', 'notificationId')} < ${b.value(before)}`);
+  }
+  const n = b.name(NOTIFICATIONS);
+  const aboveSql = `SELECT ${b.col('n1', 'id')} AS ${b.name('id')} FROM ${n} n1 ${b.joinAction('n1', 'a1')} WHERE ${above.join(' AND ')} ${user.newestFirst} LIMIT ${size}`;
+  const belowSql =
+    `SELECT ${b.col('o2', 'notificationId')} AS ${b.name('id')} FROM ${b.name(OVERRIDES)} o2 ` +
+    `JOIN ${n} n2 ON ${b.col('n2', 'id')} = ${b.col('o2', 'notificationId')} ${b.joinAction('n2', 'a2')} ` +
+    `WHERE ${below.join(' AND ')} ORDER BY ${b.col('o2', 'notificationId')} DESC LIMIT ${size}`;
+  // Derived tables around each LIMIT: every database takes them inside a UNION that way.
+  return `SELECT x.${b.name('id')} FROM (${aboveSql}) x UNION ALL SELECT y.${b.name('id')} FROM (${belowSql}) y`;
 }
 
-/** Up to `size` of the user's notifications below `below`, newest first (branch 1). */
-export function notificationsPage(sequelize: Sequelize, userId: string, range: RangeOptions): Statement {
+/** The user's newest `size` unread notifications below `before`, with their actions. */
+export function unreadPage(sequelize: Sequelize, userId: string, before: number | undefined, size: number): Statement {
   const b = new Builder(sequelize);
-  return { sql: withActions(b, userRange(b, userId, { below: range.below, size: range.size }, 1)), bind: b.bind };
+  const columns = pageColumns(b, userId);
+  const ids = unreadIds(b, userId, before, size);
+  const sql =
+    `SELECT ${columns} FROM (${ids}) u JOIN ${b.name(NOTIFICATIONS)} n ON ${b.col('n', 'id')} = u.${b.name('id')} ` +
+    `${b.joinAction('n', 'a')} ${overrideJoin(b)} ORDER BY ${b.col('n', 'id')} DESC LIMIT ${size}`;
+  return { sql, bind: b.bind };
 }
 
-/**
- * Candidates for a page of unread notifications: up to `size` above the marker (branch 1; those
- * marked read one by one are among them, so the caller asks for that many more) and up to `size`
- * marked unread below it (branch 2). `whole: false` reads only what counting them needs.
- */
-export function unreadPage(sequelize: Sequelize, userId: string, range: RangeOptions, whole = true): Statement {
+/** How many unread notifications the user has, counting at most `cap + 1` from each place. */
+export function unreadCount(sequelize: Sequelize, userId: string, cap: number): Statement {
   const b = new Builder(sequelize);
-  const ids = `${userRange(b, userId, range, 1)} UNION ALL ${markedUnread(b, userId, range, 2)}`;
-  return { sql: withActions(b, ids, whole), bind: b.bind };
+  return { sql: `SELECT COUNT(*) AS ${b.name('count')} FROM (${unreadIds(b, userId, undefined, cap + 1)}) u`, bind: b.bind };
 }
 
 /** The user's newest notification id at or below `upTo`. */

@@ -7,7 +7,7 @@ import {
   newestAtOrBelow,
   notificationsPage,
   ownNotification,
-  readState,
+  unreadCount as unreadCountStatement,
   unreadPage,
   type Statement,
 } from './notification-queries.js';
@@ -116,86 +116,35 @@ async function select<T extends object>(statement: Statement, transaction: Trans
 }
 
 interface PageRow extends ActionRow {
-  branch: unknown;
   notificationId: unknown;
   notifiedAt: unknown;
   override: unknown;
+  readUpTo: unknown;
 }
 
-/** The user's marker (0: never marked) and how many they marked read one by one (all above it). */
-interface ReadState {
-  marker: number;
-  readOnes: number;
-}
-
-async function readStateOf(userId: string, transaction: Transaction | undefined): Promise<ReadState> {
-  const [row] = await select<{ readUpTo: unknown; readOnes: unknown }>(readState(currentSettings().sequelize, userId), transaction);
-  return { marker: row?.readUpTo == null ? 0 : Number(row.readUpTo), readOnes: Number(row?.readOnes ?? 0) };
-}
-
-/** A row as a page statement returns it: which range it came from, the notification, its action. */
-interface Candidate {
-  id: number;
-  row: PageRow;
-  read: boolean;
-}
-
-/**
- * The notifications `read` returns below `before`, newest first, up to `wanted` of those to show,
- * and whether more follow. Each statement reads bounded ranges (see notification-queries.ts), and
- * some of what it reads is not shown (marked read, on unread pages; a notification whose action was
- * deleted behind actstream's back), so it reads on from where the ranges stopped until more than
- * `wanted` are kept or the ranges run out.
- */
-async function collect(
-  read: (below: number | undefined) => Promise<PageRow[]>,
-  rangeSize: number,
-  state: ReadState,
-  unreadOnly: boolean,
-  before: number | undefined,
-  wanted: number,
-): Promise<{ kept: Candidate[]; more: boolean }> {
-  const kept: Candidate[] = [];
-  let below = before;
-  for (;;) {
-    const rows = await read(below);
-    // A range that came back full may go on below its last row: only what lies above that is complete.
-    let complete = -Infinity;
-    for (const branch of [1, 2]) {
-      const ids = rows.filter((row) => Number(row.branch) === branch).map((row) => Number(row.notificationId));
-      if (ids.length === rangeSize) complete = Math.max(complete, Math.min(...ids));
-    }
-    for (const row of rows) {
-      const id = Number(row.notificationId);
-      if (id < complete || row.id === null || row.id === undefined) continue;
-      const read = booleanOrNull(row.override) ?? id <= state.marker;
-      if (!(unreadOnly && read)) kept.push({ id, row, read });
-    }
-    if (kept.length > wanted || complete === -Infinity) break;
-    below = complete;
-  }
-  return { kept: kept.slice(0, wanted), more: kept.length > wanted };
+function itemFromRow(row: PageRow): NotificationItem {
+  const id = Number(row.notificationId);
+  const override = booleanOrNull(row.override);
+  return {
+    id,
+    action: actionFromRow(row),
+    read: override ?? id <= Number(row.readUpTo),
+    notifiedAt: dateFromText(row.notifiedAt),
+  };
 }
 
 /** `size` items below `before` (a notification id; undefined: from the top), and whether more follow. */
 async function readItems(
   userId: string,
-  state: ReadState,
   unreadOnly: boolean,
   before: number | undefined,
   size: number,
   transaction: Transaction | undefined,
 ): Promise<{ entries: NotificationItem[]; more: boolean }> {
   const { sequelize } = currentSettings();
-  // Unread pages: those marked read one by one lie above the marker too, so read that many more.
-  const rangeSize = size + 1 + (unreadOnly ? state.readOnes : 0);
-  const read = (below: number | undefined) => {
-    const range = { above: unreadOnly ? state.marker : undefined, below, size: rangeSize };
-    return select<PageRow>(unreadOnly ? unreadPage(sequelize, userId, range) : notificationsPage(sequelize, userId, range), transaction);
-  };
-  const { kept, more } = await collect(read, rangeSize, state, unreadOnly, before, size);
-  const entries = kept.map(({ id, row, read: isRead }) => ({ id, action: actionFromRow(row), read: isRead, notifiedAt: dateFromText(row.notifiedAt) }));
-  return { entries, more };
+  const statement = (unreadOnly ? unreadPage : notificationsPage)(sequelize, userId, before, size + 1);
+  const rows = await select<PageRow>(statement, transaction);
+  return { entries: rows.slice(0, size).map(itemFromRow), more: rows.length > size };
 }
 
 /**
@@ -212,10 +161,9 @@ export async function notifications(user: Model, options: NotificationOptions = 
   const before = options.before === undefined || options.before === null ? undefined : decodeNotificationCursor(options.before);
   const transaction = options.transaction ?? undefined;
   const unreadOnly = options.unreadOnly === true;
-  const state = await readStateOf(userId, transaction);
 
   if (!options.grouped) {
-    const { entries, more } = await readItems(userId, state, unreadOnly, before, limit, transaction);
+    const { entries, more } = await readItems(userId, unreadOnly, before, limit, transaction);
     await loadReferences(
       entries.map((item) => item.action),
       transaction,
@@ -226,7 +174,7 @@ export async function notifications(user: Model, options: NotificationOptions = 
 
   const source: GroupSource<NotificationItem> = {
     maxRead: MAX_LIMIT,
-    read: (after, size) => readItems(userId, state, unreadOnly, after ? after.id : before, size, transaction),
+    read: (after, size) => readItems(userId, unreadOnly, after ? after.id : before, size, transaction),
   };
   const grouping = { window: options.window, groupedVerbs: options.groupedVerbs, ungroupedVerbs: options.ungroupedVerbs };
   const { runs, more } = await collectRuns(source, (item) => item.action, limit, grouping);
@@ -242,22 +190,17 @@ export async function notifications(user: Model, options: NotificationOptions = 
 }
 
 /**
- * How many notifications the user has not read, counting at most `cap` (default 100): the read
- * state, then `cap + 1` (plus those marked read one by one) of the index range above the marker
- * and the few marked unread below it; never the history.
+ * How many notifications the user has not read, counting at most `cap` (default 100): one statement
+ * reading at most `cap + 1` entries of the user's index range above the marker (skipping those
+ * marked read) and of the few marked unread below it; never the history.
  */
 export async function unreadCount(user: Model, options: { cap?: number; transaction?: Transaction | null } = {}): Promise<UnreadCount> {
   const userId = recipientId(user);
   const cap = options.cap ?? 100;
   if (!Number.isInteger(cap) || cap < 1 || cap > 10_000) throw new RangeError(`cap must be an integer from 1 to 10000, got ${String(cap)}`);
-  const transaction = options.transaction ?? undefined;
-  const { sequelize } = currentSettings();
-  const state = await readStateOf(userId, transaction);
-  const rangeSize = cap + 1 + state.readOnes;
-  const read = (below: number | undefined) =>
-    select<PageRow>(unreadPage(sequelize, userId, { above: state.marker, below, size: rangeSize }, false), transaction);
-  const { kept, more } = await collect(read, rangeSize, state, true, undefined, cap);
-  return { count: kept.length, capped: more };
+  const [row] = await select<{ count: unknown }>(unreadCountStatement(currentSettings().sequelize, userId, cap), options.transaction ?? undefined);
+  const count = Number(row?.count ?? 0);
+  return { count: Math.min(count, cap), capped: count > cap };
 }
 
 /**
