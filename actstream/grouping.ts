@@ -201,7 +201,8 @@ export async function collectRuns<T>(
   rulesOf(options);
   const entries: T[] = [];
   let more = true;
-  let size = Math.min(source.maxRead, limit * 3 + 1);
+  // Twice the page first: enough when few actions fold together; a page of large groups reads on.
+  let size = Math.min(source.maxRead, limit * 2 + 1);
   let runs: T[][] = [];
   while (more) {
     const batch = await source.read(entries.length ? entries[entries.length - 1] : null, size);

@@ -56,16 +56,20 @@ class Builder {
   }
 
   /**
-   * "`alias` is the user's", and the newest-first order of the user's index (userId, id). Written as
-   * a range on userId, not an equality, and ordered by both columns: a planner that sees userId as a
-   * constant may walk the primary key backwards instead and filter (PostgreSQL does, when one user
-   * holds many notifications with low ids: it then reads every newer one of everybody else).
+   * "`alias` is the user's", and the newest-first order of the user's index (userId, id). The one
+   * dialect-specific spot here (it belongs with the dialect contract): SQLite and MySQL position an
+   * index range only after an equality, so they get `userId = ?`; PostgreSQL, seeing userId as a
+   * constant, may walk the primary key backwards and filter instead (it does when one user holds
+   * many notifications with low ids, reading every newer one of everybody else), so it gets a range
+   * on userId and an order by both columns, which only the user's index gives.
    */
   userRange(alias: string, userId: string): { where: string[]; newestFirst: string } {
     const user = this.col(alias, 'userId');
+    const id = this.col(alias, 'id');
+    if (this.sequelize.getDialect() !== 'postgres') return { where: [`${user} = ${this.value(userId)}`], newestFirst: `ORDER BY ${id} DESC` };
     return {
       where: [`${user} >= ${this.value(userId)}`, `${user} <= ${this.value(userId)}`],
-      newestFirst: `ORDER BY ${user} DESC, ${this.col(alias, 'id')} DESC`,
+      newestFirst: `ORDER BY ${user} DESC, ${id} DESC`,
     };
   }
 
