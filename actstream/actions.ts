@@ -1,8 +1,9 @@
 import type { Model, Sequelize, Transaction } from 'sequelize';
 import { ActstreamArgumentError } from './errors.js';
 import { Action, type ActionData } from './models.js';
-import { checkRecipients, fanOut, hasRecipients, type Delivery, type Recipients } from './notify.js';
+import { checkRecipients, deliveryFor, fanOut, hasRecipients, type Delivery, type Recipients } from './notify.js';
 import { referenceOf } from './registry.js';
+import { isPlainObject, PRIVATE_KEY } from './visibility.js';
 import { insert, insertStatement, pushParameters, savedAction, type ActionRow } from './inserts.js';
 import { currentSettings } from './setup.js';
 import { allOrNothing } from './transactions.js';
@@ -16,6 +17,11 @@ export interface SendOptions {
   public?: boolean;
   /** Default: now. */
   timestamp?: Date;
+  /**
+   * JSON data, as public as the action itself (anyone who may see the action sees it), except what
+   * is under `data.private` (an object): that only staff and the people the action is about (its
+   * actor and its action object) see. See visibility.ts.
+   */
   data?: ActionData | null;
   /** Users to notify of the action (see notify.ts), in the same transaction. */
   notify?: Recipients | null;
@@ -36,6 +42,13 @@ function toRow(actor: Model, options: Omit<SendOptions, 'transaction'>): ActionR
   if (verb.length > 255) throw new ActstreamArgumentError('verb must be at most 255 characters');
   if (options.timestamp !== undefined && !(options.timestamp instanceof Date && !Number.isNaN(options.timestamp.getTime()))) {
     throw new ActstreamArgumentError('timestamp must be a valid Date');
+  }
+  if (options.data !== undefined && options.data !== null) {
+    if (!isPlainObject(options.data)) throw new ActstreamArgumentError('data must be an object');
+    // The admin reads data.private as an object; views strip it whatever it holds.
+    if (PRIVATE_KEY in options.data && !isPlainObject(options.data[PRIVATE_KEY])) {
+      throw new ActstreamArgumentError(`data.${PRIVATE_KEY}, when given, must be an object`);
+    }
   }
   const actorRef = referenceOf(actor);
   const target = options.target ? referenceOf(options.target) : null;
@@ -133,7 +146,7 @@ async function sendManyActions(items: SendManyItem[], options: { transaction?: T
 
 // With `notify`, the action(s) and their notifications are written all or nothing: in the given (or
 // ambient CLS) transaction, through a savepoint, or in a transaction of their own. Everything is
-// checked before the first write.
+// checked before the first write. A private action notifies only the users it is about.
 
 /** `action.send`: sendAction, plus the notifications of `notify`. */
 async function send(actor: Model, options: SendOptions): Promise<Action> {
@@ -142,7 +155,7 @@ async function send(actor: Model, options: SendOptions): Promise<Action> {
   toRow(actor, options);
   return allOrNothing(Action.sequelize!, options.transaction, async (transaction) => {
     const sent = await sendAction(actor, { ...options, transaction });
-    await fanOut([{ actionId: sent.id, recipients }], transaction, true);
+    await fanOut([deliveryFor(sent, recipients)], transaction, true);
     return sent;
   });
 }
@@ -158,7 +171,7 @@ async function sendMany(items: SendManyItem[], options: { transaction?: Transact
     const deliveries: Delivery[] = [];
     sent.forEach((saved, i) => {
       const to = recipients[i];
-      if (to !== null && hasRecipients(to)) deliveries.push({ actionId: saved.id, recipients: to });
+      if (to !== null && hasRecipients(to)) deliveries.push(deliveryFor(saved, to));
     });
     await fanOut(deliveries, transaction, true);
     return sent;

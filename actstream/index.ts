@@ -32,7 +32,26 @@ export { loadReferences, loadObjects } from './references.js';
 export { labelOf, labelOfReference } from './labels.js';
 export { timesince } from './timesince.js';
 export { withActor, currentActor, withoutTracking, whenTrackingFails, type TrackingFailureHandler } from './context.js';
-export { trackModel, changesOf, type TrackOptions, type FieldChange, type RecordedAction } from './tracking.js';
+export {
+  trackModel,
+  changesOf,
+  updateRecord,
+  type TrackOptions,
+  type FieldChange,
+  type UpdateRecord,
+  type RecordedAction,
+} from './tracking.js';
+export {
+  visibleData,
+  canSee,
+  seesPrivate,
+  isAbout,
+  publicData,
+  privateData,
+  PRIVATE_KEY,
+  type Viewer,
+  type VisibilityFacts,
+} from './visibility.js';
 export { pruneActions, type PruneOptions, type PruneResult } from './retention.js';
 export { notify, type Recipients, type FollowersOf, type NotifyOptions } from './notify.js';
 export {

@@ -93,6 +93,8 @@ export interface FollowersFanOut {
   id: string;
   flag?: string;
   except: string[];
+  /** Only these users (of a private action: those it is about). */
+  only?: string[];
   /** Skip users who already have this action (false when the action was just written). */
   skipExisting: boolean;
 }
@@ -107,6 +109,7 @@ export function insertFollowersNotifications(sequelize: Sequelize, fanOut: Follo
   const conditions = [`${f('contentType')} = ${b.value(fanOut.type)}`, `${f('objectId')} = ${b.value(fanOut.id)}`];
   if (fanOut.flag !== undefined) conditions.push(`${f('flag')} = ${b.value(fanOut.flag)}`);
   if (fanOut.except.length > 0) conditions.push(`${f('userId')} NOT IN (${fanOut.except.map((id) => b.value(id)).join(', ')})`);
+  if (fanOut.only !== undefined) conditions.push(`${f('userId')} IN (${fanOut.only.map((id) => b.value(id)).join(', ')})`);
   const actionId = b.value(fanOut.actionId);
   const at_ = b.time(at);
   const followers = `SELECT DISTINCT ${f('userId')} AS ${b.name('userId')} FROM ${b.name(FOLLOWS)} f WHERE ${conditions.join(' AND ')}`;

@@ -28,7 +28,7 @@ export interface NotifyOptions {
 /** Recipients checked and reduced to ids. */
 export type CheckedRecipients =
   | { users: string[] }
-  | { followers: { type: string; id: string; flag?: string; except: string[] } };
+  | { followers: { type: string; id: string; flag?: string; except: string[]; only?: string[] } };
 
 function userIdOf(user: unknown, what: string): string {
   const { userModel } = currentSettings();
@@ -62,6 +62,26 @@ export interface Delivery {
   recipients: CheckedRecipients;
 }
 
+/** The users an action is about (its actor and action object, where they are users). */
+function aboutUserIds(sent: Action): string[] {
+  const { userModel } = currentSettings();
+  const ids = new Set<string>();
+  if (sent.actorType === userModel.name) ids.add(sent.actorId);
+  if (sent.actionObjectType === userModel.name && sent.actionObjectId !== null) ids.add(sent.actionObjectId);
+  return [...ids];
+}
+
+/**
+ * What `recipients` come to for `sent`: a private action reaches only the users it is about (as
+ * only they may see it, see visibility.ts), whoever else was named.
+ */
+export function deliveryFor(sent: Action, recipients: CheckedRecipients): Delivery {
+  if (sent.public) return { actionId: sent.id, recipients };
+  const about = aboutUserIds(sent);
+  if ('users' in recipients) return { actionId: sent.id, recipients: { users: recipients.users.filter((id) => about.includes(id)) } };
+  return { actionId: sent.id, recipients: { followers: { ...recipients.followers, only: about } } };
+}
+
 async function run(sequelize: Sequelize, statement: Statement, transaction: Transaction | undefined): Promise<number> {
   // BULKUPDATE answers the affected row count on every dialect.
   const affected = await sequelize.query(statement.sql, { bind: statement.bind, type: QueryTypes.BULKUPDATE, transaction });
@@ -89,6 +109,7 @@ export async function fanOut(deliveries: Delivery[], transaction: Transaction | 
   let written = 0;
   const rows: { userId: string; actionId: number }[] = [];
   for (const { actionId, recipients } of deliveries) {
+    if ('followers' in recipients && recipients.followers.only?.length === 0) continue;
     if ('users' in recipients) {
       const userIds = fresh ? recipients.users : await skipExisting(sequelize, actionId, recipients.users, transaction);
       for (const userId of userIds) rows.push({ userId, actionId });
@@ -118,15 +139,16 @@ function writes(deliveries: Delivery[]): number {
 
 /**
  * Notifies `recipients` of an action already sent (each user at most once per action: users who
- * have it already are skipped). Returns how many notifications were written. With several
- * statements to write, they run in a transaction of their own or a savepoint of the given one.
+ * have it already are skipped; a private action reaches only the users it is about). Returns how
+ * many notifications were written. With several statements to write, they run in a transaction of
+ * their own or a savepoint of the given one.
  */
 export async function notify(sent: Action, recipients: Recipients, options: NotifyOptions = {}): Promise<number> {
   const { sequelize } = currentSettings();
   if (!(sent instanceof Action) || typeof sent.id !== 'number') {
     throw new ActstreamArgumentError('notify expects an Action that was sent (with its id)');
   }
-  const deliveries = [{ actionId: sent.id, recipients: checkRecipients(recipients) }];
+  const deliveries = [deliveryFor(sent, checkRecipients(recipients))];
   if (!hasRecipients(deliveries[0].recipients)) return 0;
   if (writes(deliveries) <= 1) return fanOut(deliveries, options.transaction ?? undefined, false);
   return allOrNothing(sequelize, options.transaction, (transaction) => fanOut(deliveries, transaction, false));

@@ -1,8 +1,11 @@
 import type { CreateOptions, DestroyOptions, InstanceUpdateOptions, Model, Transaction } from 'sequelize';
 import { action } from './actions.js';
 import { currentActor, isTracking, reportTrackingFailure } from './context.js';
+import { ActstreamArgumentError } from './errors.js';
+import type { ActionData } from './models.js';
 import type { Recipients } from './notify.js';
 import { referenceOf, registeredModel, type AnyModel } from './registry.js';
+import { PRIVATE_KEY } from './visibility.js';
 
 export interface TrackOptions {
   /** Verb sent after a create, e.g. 'created'; omitted: creates are not recorded. */
@@ -13,7 +16,13 @@ export interface TrackOptions {
   destroy?: string;
   /** Who acts when no ambient actor is set (withActor); default: the instance itself. */
   actor?: (instance: Model) => Model | null | undefined | Promise<Model | null | undefined>;
-  /** Fields never written to an action's data (password hashes, tokens). */
+  /**
+   * Fields whose changes the public may see: an update records them in `data.changes`. Every other
+   * recorded field is private: its changes go under `data.private.changes`, which only staff and the
+   * people the action is about see (see visibility.ts). Default: none, so nothing undeclared is public.
+   */
+  publicFields?: string[];
+  /** Fields never written to an action's data (password hashes, tokens): only named, in `data.private.redacted`. */
   exclude?: string[];
   /** Who is notified of a recorded action (written in the save's transaction); nobody when it answers null. */
   notify?: (instance: Model, recorded: RecordedAction) => Recipients | null | undefined | Promise<Recipients | null | undefined>;
@@ -61,6 +70,52 @@ export function changesOf(instance: Model, exclude: ReadonlySet<string>): { chan
   return { changes, redacted };
 }
 
+/** What an update records, and whether the public may see that it happened. */
+export interface UpdateRecord {
+  data: ActionData;
+  public: boolean;
+}
+
+/**
+ * Splits an update's changes by who may see them: public fields' in `data.changes`, the others' in
+ * `data.private.changes`, excluded fields' names in `data.private.redacted`. An update that touched no
+ * public field is a private action: "Admin updated Bob" with nothing to show would still tell the
+ * public that Bob's private details changed. Null when nothing worth recording changed.
+ */
+export function updateRecord(instance: Model, publicFields: ReadonlySet<string>, exclude: ReadonlySet<string>): UpdateRecord | null {
+  const { changes, redacted } = changesOf(instance, exclude);
+  const open: Record<string, FieldChange> = {};
+  const hidden: Record<string, FieldChange> = {};
+  for (const [field, change] of Object.entries(changes)) (publicFields.has(field) ? open : hidden)[field] = change;
+  const anyPublic = Object.keys(open).length > 0;
+  const anyPrivate = Object.keys(hidden).length > 0 || redacted.length > 0;
+  if (!anyPublic && !anyPrivate) return null;
+  const data: ActionData = { changes: open };
+  if (anyPrivate) {
+    data[PRIVATE_KEY] = {
+      ...(Object.keys(hidden).length ? { changes: hidden } : {}),
+      ...(redacted.length ? { redacted } : {}),
+    };
+  }
+  return { data, public: anyPublic };
+}
+
+/** Throws for a field name the model does not have, or one declared both public and excluded. */
+function checkFields(model: AnyModel, publicFields: ReadonlySet<string>, exclude: ReadonlySet<string>): void {
+  const attributes = model.getAttributes() as Record<string, unknown>;
+  for (const [option, fields] of [['publicFields', publicFields], ['exclude', exclude]] as const) {
+    for (const field of fields) {
+      // A misspelt name would silently record a field meant to be excluded: refuse it.
+      if (!Object.hasOwn(attributes, field)) {
+        throw new ActstreamArgumentError(`trackModel(${model.name}): ${option} names "${field}", which ${model.name} does not have`);
+      }
+      if (option === 'publicFields' && exclude.has(field)) {
+        throw new ActstreamArgumentError(`trackModel(${model.name}): "${field}" is both public and excluded`);
+      }
+    }
+  }
+}
+
 /**
  * Sequelize hooks that record creates, updates and destroys of `model` as actions, written in the
  * save's own transaction. Returns a function that removes the hooks.
@@ -68,12 +123,15 @@ export function changesOf(instance: Model, exclude: ReadonlySet<string>): { chan
 export function trackModel(model: AnyModel, options: TrackOptions): () => void {
   registeredModel(model);
   const exclude = new Set(options.exclude ?? []);
+  const publicFields = new Set(options.publicFields ?? []);
+  checkFields(model, publicFields, exclude);
 
   async function record(
     instance: Model,
     verb: string,
     hookOptions: CreateOptions | InstanceUpdateOptions | DestroyOptions,
-    data: Record<string, unknown> | null,
+    data: ActionData | null,
+    isPublic = true,
   ): Promise<void> {
     try {
       const actor = currentActor() ?? (await options.actor?.(instance)) ?? instance;
@@ -83,6 +141,7 @@ export function trackModel(model: AnyModel, options: TrackOptions): () => void {
         // The seed's post_save case: an object acting on itself has no action object.
         actionObject: sameObject(actor, instance) ? null : instance,
         data,
+        public: isPublic,
         notify: (await options.notify?.(instance, { verb, actor, transaction })) ?? null,
         transaction,
       });
@@ -102,9 +161,8 @@ export function trackModel(model: AnyModel, options: TrackOptions): () => void {
     const verb = options.update;
     model.addHook('afterUpdate', HOOK, async (instance: Model, hookOptions: InstanceUpdateOptions) => {
       if (!isTracking()) return;
-      const { changes, redacted } = changesOf(instance, exclude);
-      if (Object.keys(changes).length === 0 && redacted.length === 0) return;
-      await record(instance, verb, hookOptions, redacted.length ? { changes, redacted } : { changes });
+      const update = updateRecord(instance, publicFields, exclude);
+      if (update) await record(instance, verb, hookOptions, update.data, update.public);
     });
   }
   if (options.destroy) {

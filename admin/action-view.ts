@@ -1,4 +1,4 @@
-import { timesince, type Action, type ActionGroup } from '../actstream/index.js';
+import { timesince, visibleData, type Action, type ActionGroup } from '../actstream/index.js';
 import { diffRows, type DiffRow } from './diff.js';
 import type { Links } from './links.js';
 
@@ -35,8 +35,12 @@ function reference(action: Action, role: 'actor' | 'actionObject' | 'target', la
   return { type, id, label, href: action[role] ? links.record(type, id) : null };
 }
 
-/** An action whose references are loaded (loadReferences) as a view for the admin. */
+/**
+ * An action whose references are loaded (loadReferences) as a view for the admin: staff see
+ * everything, private data included (the diff marks which rows are private).
+ */
 export function actionView(action: Action, links: Links, actionLogPath: string, now: Date = new Date()): ActionView {
+  const data = visibleData(action, 'staff');
   return {
     id: action.id,
     sentence: action.toString(now),
@@ -48,8 +52,8 @@ export function actionView(action: Action, links: Links, actionLogPath: string, 
     actor: reference(action, 'actor', action.actorLabel, links)!,
     actionObject: reference(action, 'actionObject', action.actionObjectLabel, links),
     target: reference(action, 'target', action.targetLabel, links),
-    data: action.data,
-    diff: diffRows(action.data),
+    data,
+    diff: diffRows(data),
     href: `${actionLogPath}/records/${action.id}/show`,
   };
 }

@@ -1,6 +1,7 @@
 import type { Action as AdminAction, ActionResponse } from 'adminjs';
 import type { Model } from 'sequelize';
-import { anyStream, InvalidCursorError } from '../actstream/index.js';
+import { InvalidCursorError } from '../actstream/index.js';
+import { recordActivity } from './activity-query.js';
 import { actionView } from './action-view.js';
 import type { AdminComponents } from './components/index.js';
 import type { Links } from './links.js';
@@ -10,8 +11,8 @@ import { ACTION_LOG_ID } from './action-log-resource.js';
 export const ACTIVITY_PAGE_SIZE = 20;
 
 /**
- * The Activity record action: the record's stream (actor, target or action object), newest first,
- * one page per request; `?before=<next>` continues from the previous page.
+ * The Activity record action: the record's actions in any role (actor, target or action object),
+ * private ones too, newest first, one page per request; `?before=<next>` continues from the previous page.
  */
 export function activityAction(links: Links, components: AdminComponents): AdminAction<ActionResponse> {
   return {
@@ -28,7 +29,7 @@ export function activityAction(links: Links, components: AdminComponents): Admin
       const before = typeof request.query?.before === 'string' && request.query.before !== '' ? request.query.before : null;
       const actionLogPath = h.resourceUrl({ resourceId: ACTION_LOG_ID });
       try {
-        const page = await anyStream(instance, { before, limit: ACTIVITY_PAGE_SIZE });
+        const page = await recordActivity(instance, { before, limit: ACTIVITY_PAGE_SIZE });
         return {
           record: record.toJSON(currentAdmin),
           actions: page.actions.map((action) => actionView(action, links, actionLogPath)),

@@ -1,8 +1,12 @@
+import { PRIVATE_KEY } from '../actstream/index.js';
+
 /** One row of the before/after table of an `updated` action. */
 export interface DiffRow {
   field: string;
   before: string;
   after: string;
+  /** Recorded under `data.private`: staff and the person concerned see it, the public never does. */
+  private: boolean;
 }
 
 function show(value: unknown): string {
@@ -14,23 +18,31 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** Rows for one part of the data (the public part, or `data.private`): its `changes` and `redacted`. */
+function partRows(part: Record<string, unknown>, isPrivate: boolean): DiffRow[] {
+  const rows: DiffRow[] = [];
+  if (isRecord(part.changes)) {
+    for (const [field, change] of Object.entries(part.changes)) {
+      if (!isRecord(change) || !('old' in change || 'new' in change)) continue;
+      rows.push({ field, before: show(change.old), after: show(change.new), private: isPrivate });
+    }
+  }
+  if (Array.isArray(part.redacted)) {
+    for (const field of part.redacted) {
+      if (typeof field === 'string') rows.push({ field, before: '(hidden)', after: '(hidden, changed)', private: isPrivate });
+    }
+  }
+  return rows;
+}
+
 /**
- * The field changes an action's data holds (`{ changes: { field: { old, new } } }`, as trackModel
- * writes them) as table rows sorted by field; redacted fields show as changed without values.
+ * The field changes an action's data holds, as trackModel writes them (`changes: { field: { old, new } }`
+ * for public fields, the same under `private` for the others, excluded fields named in
+ * `private.redacted`), as one table sorted by field, private rows marked. Staff see both.
  */
 export function diffRows(data: unknown): DiffRow[] {
   if (!isRecord(data)) return [];
-  const rows: DiffRow[] = [];
-  if (isRecord(data.changes)) {
-    for (const [field, change] of Object.entries(data.changes)) {
-      if (!isRecord(change) || !('old' in change || 'new' in change)) continue;
-      rows.push({ field, before: show(change.old), after: show(change.new) });
-    }
-  }
-  if (Array.isArray(data.redacted)) {
-    for (const field of data.redacted) {
-      if (typeof field === 'string') rows.push({ field, before: '(hidden)', after: '(hidden, changed)' });
-    }
-  }
+  const hidden = data[PRIVATE_KEY];
+  const rows = [...partRows(data, false), ...(isRecord(hidden) ? partRows(hidden, true) : [])];
   return rows.sort((a, b) => a.field.localeCompare(b.field));
 }

@@ -1,5 +1,5 @@
 import type { Sequelize } from 'sequelize';
-import { registry, setup, trackModel } from '../actstream/index.js';
+import { registry, setup, trackModel, type AnyModel } from '../actstream/index.js';
 import { ApiToken } from './api-token.js';
 import { Band } from './band.js';
 import { Comment } from './comment.js';
@@ -36,18 +36,35 @@ export function initModels(sequelize: Sequelize): void {
 }
 
 /**
+ * What the public may see of each model's changes. Anything not listed here is recorded privately
+ * (staff, and the person concerned, see it; see README "Who sees what"); `exclude` is never recorded.
+ */
+const declarations: { model: AnyModel; publicFields: string[]; exclude?: string[] }[] = [
+  // A person's display name is public; their email and staff flag are not, and the hash is never recorded.
+  { model: User, publicFields: ['name'], exclude: ['passwordHash'] },
+  { model: Group, publicFields: ['name'] },
+  // A comment's text is what its author posted for others to read.
+  { model: Comment, publicFields: ['text', 'authorId', 'groupId'] },
+  { model: Band, publicFields: ['name'] },
+  // A venue's name and city are on every poster.
+  { model: Location, publicFields: ['name', 'city'] },
+  { model: Concert, publicFields: ['title', 'date', 'bandId', 'locationId'] },
+];
+
+/**
  * Records creates, updates and deletes of every app model from ordinary code paths. The actor is
  * whoever `withActor` names (the admin, an API user), else the record itself; a new comment in a
  * group notifies the group's followers. Returns a function that stops the tracking (tests that turn
  * it on turn it off again).
  */
 export function trackAppModels(): () => void {
-  const untrack = appModels.map((model) =>
+  const untrack = declarations.map(({ model, publicFields, exclude }) =>
     trackModel(model, {
       create: 'created',
       update: 'updated',
       destroy: 'deleted',
-      exclude: ['passwordHash'],
+      publicFields,
+      exclude,
       notify: model === Comment ? commentNotice : undefined,
     }),
   );

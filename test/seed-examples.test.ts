@@ -18,7 +18,8 @@ describe("the seed's examples (Generating Actions)", () => {
     });
 
     it('with trackModel: the instance is the actor', async () => {
-      stop = trackModel(Group, { create: 'was saved', update: 'was saved' });
+      // The name is declared public: a change nobody declared public would be a private action.
+      stop = trackModel(Group, { create: 'was saved', update: 'was saved', publicFields: ['name'] });
       const group = await Group.create({ name: 'MyGroup' });
       await group.update({ name: 'MyGroup renamed' });
       const { actions } = await actorStream(group);

@@ -1,10 +1,11 @@
 import React from 'react';
 import type { BasePropertyProps } from 'adminjs';
-import { Box, Label, Table, TableBody, TableCell, TableHead, TableRow, Text } from '@adminjs/design-system';
+import { Badge, Box, Label, Table, TableBody, TableCell, TableHead, TableRow, Text } from '@adminjs/design-system';
 import type { DiffRow } from '../diff.js';
 
-// An action's JSON data on its show page: the field changes as a before/after table, then the raw JSON.
-// The action log's show hook puts "changesJson" (rows) and "dataJson" (the data) into the params.
+// An action's JSON data on its show page: the field changes as a before/after table (private ones
+// marked: the public never sees them), then the raw JSON. The action log's show hook puts
+// "changesJson" (rows) and "dataJson" (the data) into the params.
 
 function parse<T>(value: unknown, fallback: T): T {
   if (typeof value !== 'string') return fallback;
@@ -30,14 +31,16 @@ const ActionChanges: React.FC<BasePropertyProps> = ({ record }) => {
               <TableCell>Field</TableCell>
               <TableCell>Before</TableCell>
               <TableCell>After</TableCell>
+              <TableCell>Seen by</TableCell>
             </TableRow>
           </TableHead>
           <TableBody>
             {rows.map((row) => (
-              <TableRow key={row.field}>
+              <TableRow key={`${row.private ? 'private' : 'public'} ${row.field}`} data-private={row.private ? 'true' : 'false'}>
                 <TableCell>{row.field}</TableCell>
                 <TableCell>{row.before}</TableCell>
                 <TableCell>{row.after}</TableCell>
+                <TableCell>{row.private ? <Badge size="sm" variant="danger">private: staff and the person concerned</Badge> : 'everyone'}</TableCell>
               </TableRow>
             ))}
           </TableBody>

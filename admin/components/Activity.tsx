@@ -70,6 +70,7 @@ const Activity: React.FC<ActionProps> = ({ resource, record }) => {
               <TableCell>Verb</TableCell>
               <TableCell>Action object</TableCell>
               <TableCell>Target</TableCell>
+              <TableCell>Changed</TableCell>
               <TableCell />
             </TableRow>
           </TableHead>
@@ -88,6 +89,14 @@ const Activity: React.FC<ActionProps> = ({ resource, record }) => {
                 </TableCell>
                 <TableCell>
                   <Ref value={action.target} />
+                </TableCell>
+                <TableCell data-testid="activity-changed">
+                  {action.diff.map((row) => (
+                    <Text as="span" key={`${row.private ? 'p' : 'o'} ${row.field}`} mr="sm">
+                      {row.field}
+                      {row.private && <Badge size="sm">private</Badge>}
+                    </Text>
+                  ))}
                 </TableCell>
                 <TableCell>
                   <Link href={action.href}>details</Link>

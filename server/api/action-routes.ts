@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { Action, action as actions, loadReferences } from '../../actstream/index.js';
+import { Action, action as actions, canSee, loadReferences } from '../../actstream/index.js';
 import { requireUser, optionalUser } from '../middleware/caller.js';
 import { AS2_TYPE, as2Activity, as2Document } from './activity-streams.js';
 import { forbidden, notFound } from '../shared/errors.js';
@@ -19,17 +19,18 @@ export function actionRoutes(): Router {
     handler(async (req, res) => {
       const { id } = ActionIdParams.parse(req.params);
       const found = await Action.findByPk(Number(id));
-      const me = await optionalUser(req);
-      const mine = found !== null && me !== undefined && found.actorType === 'User' && found.actorId === String(me.id);
-      // A private action is missing to everyone but its actor: a 403 would say it exists.
-      if (!found || !(found.public || mine)) throw notFound(`Action ${id}`);
+      // By id is the caller's own view: an action about them (as actor or action object) shows its private details.
+      const viewer = (await optionalUser(req)) ?? null;
+      // A private action is missing to everyone it is not about: a 403 would say it exists.
+      if (!found || !canSee(found, viewer)) throw notFound(`Action ${id}`);
       await loadReferences([found]);
       const base = baseUrl(req);
+      const json = actionJson(base, found, viewer);
       res.vary('Accept');
       if (wantsAs2(req)) {
-        res.type(AS2_TYPE).send(JSON.stringify(as2Document(as2Activity(base, found, base + paths.actionApi(found.id)))));
+        res.type(AS2_TYPE).send(JSON.stringify(as2Document(as2Activity(json, base + paths.actionApi(found.id)))));
       } else {
-        res.json(actionJson(base, found));
+        res.json(json);
       }
     }),
   );
@@ -55,7 +56,7 @@ export function actionRoutes(): Router {
         data: body.data ?? null,
       });
       const base = baseUrl(req);
-      res.status(201).location(paths.actionApi(sent.id)).json(actionJson(base, sent));
+      res.status(201).location(paths.actionApi(sent.id)).json(actionJson(base, sent, me));
     }),
   );
   return router;

@@ -1,6 +1,5 @@
-import type { Action, ActionGroup, StreamPage } from '../../actstream/index.js';
-import { headline, roleRef } from '../shared/present.js';
-import type { ObjectRefType } from '../shared/schemas.js';
+import { headline } from '../shared/present.js';
+import type { ActionGroupJsonType, ActionJsonType, ObjectRefType } from '../shared/schemas.js';
 
 export const AS2_TYPE = 'application/activity+json';
 const CONTEXT = 'https://www.w3.org/ns/activitystreams';
@@ -15,49 +14,50 @@ function as2Object(ref: ObjectRefType | null): As2Object | undefined {
   return { type, id: ref.url, name: ref.label };
 }
 
-/** One action as a W3C Activity Streams 2.0 Activity. */
-export function as2Activity(base: string, action: Action, actionUrl: string): As2Object {
+/** One action, as its viewer may see it (actionJson), as a W3C Activity Streams 2.0 Activity. */
+export function as2Activity(action: ActionJsonType, actionUrl: string): As2Object {
   const activity: As2Object = {
     type: 'Activity',
     id: actionUrl,
     name: action.verb,
     summary: headline(action),
-    actor: as2Object(roleRef(base, action, 'actor')),
-    published: action.timestamp.toISOString(),
+    actor: as2Object(action.actor),
+    published: action.timestamp,
   };
-  const object = as2Object(roleRef(base, action, 'actionObject'));
-  const target = as2Object(roleRef(base, action, 'target'));
+  const object = as2Object(action.actionObject);
+  const target = as2Object(action.target);
   if (object) activity.object = object;
   if (target) activity.target = target;
   if (action.description) activity.content = action.description;
   return activity;
 }
 
-export function as2Document(activity: As2Object): As2Object {
-  return { '@context': CONTEXT, ...activity };
-}
-
 /**
- * A group of actions as one Activity (see README, "Activity Streams"): `actor` is the array of its
- * (up to 3) sample actors, `summary` the sentence with the counts, `startTime` / `endTime` the
- * oldest and newest member's time, `published` the newest's; `totalItems` is not an Activity's,
- * so the counts travel in `summary` only. It has no `id`: a group is a view, not a resource.
+ * A group of actions (groupJson) as one Activity (see README, "Activity Streams"): `actor` is the
+ * array of its (up to 3) sample actors, `summary` the sentence with the counts, `startTime` /
+ * `endTime` the oldest and newest member's time, `published` the newest's. AS2 has no member count
+ * for an Activity, so the counts travel in `summary` only. It has no `id`: a group is a view of
+ * several actions, not a resource.
  */
-export function as2Group(base: string, group: ActionGroup): As2Object {
+export function as2Group(group: ActionGroupJsonType): As2Object {
   const activity: As2Object = {
     type: 'Activity',
     name: group.verb,
     summary: group.headline,
-    actor: group.sampleActions.map((member) => as2Object(roleRef(base, member, 'actor'))),
-    published: group.newest.timestamp.toISOString(),
-    startTime: group.oldest.timestamp.toISOString(),
-    endTime: group.newest.timestamp.toISOString(),
+    actor: group.actors.map(as2Object),
+    published: group.newest.timestamp,
+    startTime: group.oldest.timestamp,
+    endTime: group.newest.timestamp,
   };
-  const object = as2Object(roleRef(base, group.newest, 'actionObject'));
-  const target = as2Object(roleRef(base, group.newest, 'target'));
+  const object = as2Object(group.actionObject);
+  const target = as2Object(group.target);
   if (object) activity.object = object;
   if (target) activity.target = target;
   return activity;
+}
+
+export function as2Document(activity: As2Object): As2Object {
+  return { '@context': CONTEXT, ...activity };
 }
 
 export interface PageUrls {
@@ -81,10 +81,10 @@ export function as2Collection(urls: PageUrls, orderedItems: As2Object[]): As2Obj
   };
 }
 
-/** A stream page as an OrderedCollectionPage of its actions. */
-export function as2Page(base: string, page: StreamPage, urls: PageUrls & { actionUrl: (id: number) => string }): As2Object {
+/** A stream page (its actions as their viewer may see them, from actionJson) as an OrderedCollectionPage. */
+export function as2Page(actions: ActionJsonType[], urls: PageUrls & { actionUrl: (id: number) => string }): As2Object {
   return as2Collection(
     urls,
-    page.actions.map((action) => as2Activity(base, action, urls.actionUrl(action.id))),
+    actions.map((action) => as2Activity(action, urls.actionUrl(action.id))),
   );
 }

@@ -13,7 +13,7 @@ function checkSelf(me: User, user: { type: string; id: string } | undefined): vo
   if (user && !(user.type === 'User' && user.id === String(me.id))) throw forbidden('You can only follow as yourself');
 }
 
-/** POST/DELETE /follows as yourself; GET /followers/:type/:id and /following/:userId for logged-in users. */
+/** POST/DELETE /follows as yourself; GET /followers/:type/:id and /following/:userId for anyone (follows are public). */
 export function followRoutes(): Router {
   const router = Router();
 
@@ -50,7 +50,7 @@ export function followRoutes(): Router {
   router.get(
     '/followers/:type/:id',
     handler(async (req, res) => {
-      await requireUser(req);
+      // Follows are public, as the "started following" actions in the streams already say (README).
       const { type, id } = ObjectParams.parse(req.params);
       const { flag } = FlagQuery.parse(req.query);
       const object = await findObject(type, id);
@@ -62,7 +62,6 @@ export function followRoutes(): Router {
   router.get(
     '/following/:userId',
     handler(async (req, res) => {
-      await requireUser(req);
       const { userId } = UserIdParams.parse(req.params);
       const { flag } = FlagQuery.parse(req.query);
       const user = await findObject(User.name, userId);

@@ -27,19 +27,19 @@ export function notificationRoutes(): Router {
       res.vary('Accept');
       if (grouped) {
         const page = await notifications(user, { ...options, grouped: true });
-        if (wantsAs2(req)) {
-          res.type(AS2_TYPE).send(JSON.stringify(as2Collection(pageUrls(req, page.next), page.items.map((entry) => as2Group(base, entry.group)))));
-        } else {
-          res.json({ items: page.items.map((entry) => notificationGroupJson(base, entry)), next: page.next });
-        }
+        const items = page.items.map((entry) => notificationGroupJson(base, entry));
+        if (wantsAs2(req)) res.type(AS2_TYPE).send(JSON.stringify(as2Collection(pageUrls(req, page.next), items.map((entry) => as2Group(entry.group)))));
+        else res.json({ items, next: page.next });
         return;
       }
+      // The user's own view: what their notifications' actions say about them shows in full.
       const page = await notifications(user, options);
+      const items = page.items.map((item) => notificationJson(base, item, user));
       if (wantsAs2(req)) {
-        const items = page.items.map((item) => as2Activity(base, item.action, base + paths.actionApi(item.action.id)));
-        res.type(AS2_TYPE).send(JSON.stringify(as2Collection(pageUrls(req, page.next), items)));
+        const activities = items.map((item) => as2Activity(item.action, base + paths.actionApi(item.action.id)));
+        res.type(AS2_TYPE).send(JSON.stringify(as2Collection(pageUrls(req, page.next), activities)));
       } else {
-        res.json({ items: page.items.map((item) => notificationJson(base, item)), next: page.next });
+        res.json({ items, next: page.next });
       }
     }),
   );

@@ -117,7 +117,7 @@ export function openApiDocument(): Json {
       },
       '/api/streams/user': {
         get: {
-          summary: "The logged-in user's feed (with withUserActivity, their own private actions too)",
+          summary: "The logged-in user's feed (with withUserActivity, their own private actions too); actions about them show their private data",
           security: auth,
           parameters: queryParameters(ApiUserStreamQuery),
           responses: { ...streamResponses, ...errors(401) },
@@ -125,7 +125,7 @@ export function openApiDocument(): Json {
       },
       '/api/actions/{id}': {
         get: {
-          summary: 'One action (public, or your own)',
+          summary: 'One action: public, or about you (your own, or done to you), then with its private data',
           parameters: [pathParameter('id', 'Action id')],
           responses: {
             '200': { description: 'The action', content: { ...json(jsonSchema(ActionJson, 'output')), 'application/activity+json': { schema: as2 } } },
@@ -157,18 +157,16 @@ export function openApiDocument(): Json {
       },
       '/api/followers/{type}/{id}': {
         get: {
-          summary: "An object's followers",
-          security: auth,
+          summary: "An object's followers (public, like the \"started following\" actions)",
           parameters: [typeParam, idParam, ...queryParameters(FlagQuery)],
-          responses: { '200': ok('Followers', FollowersJson), ...errors(400, 401, 404) },
+          responses: { '200': ok('Followers', FollowersJson), ...errors(400, 404) },
         },
       },
       '/api/following/{userId}': {
         get: {
-          summary: 'What a user follows',
-          security: auth,
+          summary: 'What a user follows (public)',
           parameters: [pathParameter('userId', 'User id'), ...queryParameters(FlagQuery)],
-          responses: { '200': ok('Followed objects', FollowingJson), ...errors(400, 401, 404) },
+          responses: { '200': ok('Followed objects', FollowingJson), ...errors(400, 404) },
         },
       },
       '/api/notifications': {

@@ -1,5 +1,5 @@
 import { Router, type Request, type Response } from 'express';
-import type { GroupedPage, StreamPage } from '../../actstream/index.js';
+import type { GroupedPage, StreamPage, Viewer } from '../../actstream/index.js';
 import { requireUser } from '../middleware/caller.js';
 import { AS2_TYPE, as2Collection, as2Group, as2Page, type PageUrls } from './activity-streams.js';
 import { HttpError } from '../shared/errors.js';
@@ -38,26 +38,28 @@ export function pageUrls(req: Request, next: string | null): PageUrls {
   };
 }
 
-/** Answers a stream page as our JSON or, by Accept, as an AS2 OrderedCollectionPage. */
-export function sendPage(req: Request, res: Response, page: StreamPage): void {
+/** Answers a stream page, as `viewer` may see it, as our JSON or, by Accept, as an AS2 OrderedCollectionPage. */
+export function sendPage(req: Request, res: Response, page: StreamPage, viewer: Viewer): void {
   const base = baseUrl(req);
+  const actions = page.actions.map((action) => actionJson(base, action, viewer));
   res.vary('Accept');
   if (!wantsAs2(req)) {
-    res.json({ actions: page.actions.map((action) => actionJson(base, action)), next: page.next });
+    res.json({ actions, next: page.next });
     return;
   }
-  res.type(AS2_TYPE).send(JSON.stringify(as2Page(base, page, { ...pageUrls(req, page.next), actionUrl: (id) => base + paths.actionApi(id) })));
+  res.type(AS2_TYPE).send(JSON.stringify(as2Page(actions, { ...pageUrls(req, page.next), actionUrl: (id) => base + paths.actionApi(id) })));
 }
 
 /** A grouped stream page: `{ groups, next }`, or an OrderedCollectionPage of group activities. */
 export function sendGroups(req: Request, res: Response, page: GroupedPage): void {
   const base = baseUrl(req);
+  const groups = page.groups.map((group) => groupJson(base, group));
   res.vary('Accept');
   if (!wantsAs2(req)) {
-    res.json({ groups: page.groups.map((group) => groupJson(base, group)), next: page.next });
+    res.json({ groups, next: page.next });
     return;
   }
-  res.type(AS2_TYPE).send(JSON.stringify(as2Collection(pageUrls(req, page.next), page.groups.map((group) => as2Group(base, group)))));
+  res.type(AS2_TYPE).send(JSON.stringify(as2Collection(pageUrls(req, page.next), groups.map(as2Group))));
 }
 
 /** GET /streams/...: an object's, a model's and the logged-in user's streams. */
@@ -69,8 +71,9 @@ export function streamRoutes(): Router {
     handler(async (req, res) => {
       const user = await requireUser(req);
       const { grouped, ...options } = ApiUserStreamQuery.parse(req.query);
+      // The caller's own feed: actions about them show their private details (groups show no data).
       if (grouped) sendGroups(req, res, await ownFeedGroups(user, options));
-      else sendPage(req, res, await ownFeedPage(user, options));
+      else sendPage(req, res, await ownFeedPage(user, options), user);
     }),
   );
 
@@ -80,7 +83,7 @@ export function streamRoutes(): Router {
       const { type } = TypeParams.parse(req.params);
       const { grouped, ...options } = ApiStreamQuery.parse(req.query);
       if (grouped) sendGroups(req, res, await modelStreamGroups(type, options));
-      else sendPage(req, res, await modelStreamPage(type, options));
+      else sendPage(req, res, await modelStreamPage(type, options), null);
     }),
   );
 
@@ -93,7 +96,7 @@ export function streamRoutes(): Router {
       const { type, id } = ObjectParams.parse(req.params);
       const { grouped, ...options } = ApiStreamQuery.parse(req.query);
       if (grouped) sendGroups(req, res, (await objectStreamGroups(kind, type, id, options)).page);
-      else sendPage(req, res, (await objectStreamPage(kind, type, id, options)).page);
+      else sendPage(req, res, (await objectStreamPage(kind, type, id, options)).page, null);
     }),
   );
   return router;

@@ -1,7 +1,6 @@
 import { Feed } from 'feed';
-import type { StreamPage } from '../../actstream/index.js';
-import { headline, roleRef } from '../shared/present.js';
-import { paths } from '../shared/urls.js';
+import { headline } from '../shared/present.js';
+import type { ActionJsonType } from '../shared/schemas.js';
 
 /** Labels are plain text; Atom's html-typed title/summary and RSS's description are HTML, so escape them there. */
 export function escapeHtml(text: string): string {
@@ -18,9 +17,12 @@ export interface FeedInfo {
   pageUrl: string;
 }
 
-/** A stream page as an Atom 1.0 or RSS 2.0 document (the `feed` library does the XML and its escaping). */
-export function renderFeed(base: string, info: FeedInfo, page: StreamPage, format: FeedFormat): string {
-  const newest = page.actions[0]?.timestamp;
+/**
+ * A stream page's actions, as their viewer may see them (actionJson), as an Atom 1.0 or RSS 2.0
+ * document (the `feed` library does the XML and its escaping).
+ */
+export function renderFeed(info: FeedInfo, actions: ActionJsonType[], format: FeedFormat): string {
+  const newest = actions[0] ? new Date(actions[0].timestamp) : undefined;
   const feed = new Feed({
     title: info.title,
     id: `${info.selfBase}.atom`,
@@ -31,9 +33,8 @@ export function renderFeed(base: string, info: FeedInfo, page: StreamPage, forma
     copyright: '',
     feedLinks: { atom: `${info.selfBase}.atom`, rss: `${info.selfBase}.rss` },
   });
-  for (const action of page.actions) {
-    const actor = roleRef(base, action, 'actor')!;
-    const url = base + paths.actionPage(action.id);
+  for (const action of actions) {
+    const { actor, url } = action;
     const title = headline(action);
     feed.addItem({
       // RSS titles are read as plain text; Atom's (type="html" here) as HTML.
@@ -41,8 +42,8 @@ export function renderFeed(base: string, info: FeedInfo, page: StreamPage, forma
       id: url,
       guid: url,
       link: url,
-      date: action.timestamp,
-      published: action.timestamp,
+      date: new Date(action.timestamp),
+      published: new Date(action.timestamp),
       description: escapeHtml(action.description ?? title),
       // RSS 2.0 wants an email in <author>, which we never publish: Atom only.
       ...(format === 'atom' ? { author: [{ name: actor.label, link: actor.url }] } : {}),

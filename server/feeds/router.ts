@@ -1,9 +1,10 @@
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
-import type { StreamPage } from '../../actstream/index.js';
+import type { StreamPage, Viewer } from '../../actstream/index.js';
 import { userForToken } from '../../auth/tokens.js';
 import { asText, errorHandler, HttpError } from '../shared/errors.js';
 import { handler } from '../shared/handler.js';
+import { actionJson } from '../shared/present.js';
 import { labelOf } from '../../actstream/index.js';
 import { ObjectParams, StreamKind, StreamQuery, TypeParams, UserStreamQuery } from '../shared/schemas.js';
 import { modelStreamPage, objectStreamPage, ownFeedPage } from '../shared/stream-source.js';
@@ -25,8 +26,10 @@ function format(req: Request): FeedFormat {
   return parsed.data;
 }
 
-function send(req: Request, res: Response, info: FeedInfo, page: StreamPage, feedFormat: FeedFormat): void {
-  res.type(FEED_TYPES[feedFormat]).send(renderFeed(baseUrl(req), info, page, feedFormat));
+function send(req: Request, res: Response, info: FeedInfo, page: StreamPage, viewer: Viewer, feedFormat: FeedFormat): void {
+  const base = baseUrl(req);
+  const actions = page.actions.map((action) => actionJson(base, action, viewer));
+  res.type(FEED_TYPES[feedFormat]).send(renderFeed(info, actions, feedFormat));
 }
 
 /** Atom and RSS 2.0 feeds of the public streams, and of a user's own feed by feed token. */
@@ -42,7 +45,7 @@ export function feedsRouter(): Router {
       const page = await ownFeedPage(user, UserStreamQuery.parse(req.query));
       const base = baseUrl(req);
       res.set('Cache-Control', 'private, no-store');
-      send(req, res, { title: `Feed of ${labelOf(user)}`, selfBase: `${base}/feeds/user/${req.params.token}`, pageUrl: base + paths.objectPage('User', String(user.id)) }, page, feedFormat);
+      send(req, res, { title: `Feed of ${labelOf(user)}`, selfBase: `${base}/feeds/user/${req.params.token}`, pageUrl: base + paths.objectPage('User', String(user.id)) }, page, user, feedFormat);
     }),
   );
 
@@ -54,7 +57,7 @@ export function feedsRouter(): Router {
       const page = await modelStreamPage(type, StreamQuery.parse(req.query));
       const base = baseUrl(req);
       const selfBase = base + paths.modelFeed(type, 'atom').replace(/\.atom$/, '');
-      send(req, res, { title: `Activity on ${type}`, selfBase, pageUrl: base + paths.modelPage(type) }, page, feedFormat);
+      send(req, res, { title: `Activity on ${type}`, selfBase, pageUrl: base + paths.modelPage(type) }, page, null, feedFormat);
     }),
   );
 
@@ -69,7 +72,7 @@ export function feedsRouter(): Router {
       const base = baseUrl(req);
       const selfBase = base + paths.objectFeed(kind.data, type, id, 'atom').replace(/\.atom$/, '');
       const title = `${KIND_TITLES[kind.data]} ${labelOf(object)}`;
-      send(req, res, { title, selfBase, pageUrl: base + paths.objectPage(type, id) }, page, feedFormat);
+      send(req, res, { title, selfBase, pageUrl: base + paths.objectPage(type, id) }, page, null, feedFormat);
     }),
   );
 

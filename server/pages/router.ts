@@ -2,6 +2,8 @@ import { z } from 'zod';
 import express, { Router, type Request, type RequestHandler } from 'express';
 import {
   Action,
+  canSee,
+  seesPrivate,
   followers,
   following,
   labelOf,
@@ -51,7 +53,7 @@ function nextPath(req: Request, next: string | null): string | null {
   return next ? pagePath(req, { before: next }) : null;
 }
 
-async function requirePageUser(req: Request, message = 'Log in to see who follows whom.') {
+async function requirePageUser(req: Request, message: string) {
   const user = await optionalUser(req);
   if (!user) throw new HttpError(401, 'unauthorized', message);
   return user;
@@ -64,12 +66,12 @@ async function notificationsView(user: User, options: { limit?: number; before?:
     return { items: page.items.map((entry) => notificationGroupView(entry)), next: page.next, newestId: page.items[0]?.items[0].id ?? null };
   }
   const page = await notifications(user, { ...options, grouped: false });
-  return { items: page.items.map((item) => notificationView(item)), next: page.next, newestId: page.items[0]?.id ?? null };
+  return { items: page.items.map((item) => notificationView(item, user)), next: page.next, newestId: page.items[0]?.id ?? null };
 }
 
-/** A stream page's entries for stream.njk: actions, or groups of them. */
+/** A public stream page's entries for stream.njk: actions, or groups of them. */
 function streamItems(page: StreamPage | GroupedPage) {
-  return 'groups' in page ? { groups: page.groups.map((g) => groupView(g)) } : { actions: page.actions.map((a) => actionView(a)) };
+  return 'groups' in page ? { groups: page.groups.map((g) => groupView(g)) } : { actions: page.actions.map((a) => actionView(a, null)) };
 }
 
 /** Errors as a page in the site's layout. */
@@ -125,11 +127,11 @@ export function pagesRouter(sessions: RequestHandler, secret: string): Router {
       const { grouped, ...options } = PageQuery.parse(req.query);
       const { object, page } = grouped ? await objectStreamGroups('any', type, id, options) : await objectStreamPage('any', type, id, options);
       const label = labelOf(object);
-      const links = [{ title: `All ${type} activity`, href: paths.modelPage(type) }];
-      if (await optionalUser(req)) {
-        links.push({ title: 'Followers', href: `/followers/${encodeURIComponent(type)}/${encodeURIComponent(id)}` });
-        if (object instanceof User) links.push({ title: 'Following', href: `/following/${encodeURIComponent(id)}` });
-      }
+      const links = [
+        { title: `All ${type} activity`, href: paths.modelPage(type) },
+        { title: 'Followers', href: `/followers/${encodeURIComponent(type)}/${encodeURIComponent(id)}` },
+      ];
+      if (object instanceof User) links.push({ title: 'Following', href: `/following/${encodeURIComponent(id)}` });
       render(res, 200, 'stream.njk', {
         title: label,
         heading: label,
@@ -153,11 +155,12 @@ export function pagesRouter(sessions: RequestHandler, secret: string): Router {
     handler(async (req, res) => {
       const parsed = ActionIdParams.safeParse(req.params);
       const found = parsed.success ? await Action.findByPk(Number(parsed.data.id)) : null;
-      const me = await optionalUser(req);
-      const mine = found !== null && me !== undefined && found.actorType === 'User' && found.actorId === String(me.id);
-      if (!found || !(found.public || mine)) throw notFound('This action');
+      // As on the API: the page of an action about the logged-in user is theirs, private details included.
+      const viewer = (await optionalUser(req)) ?? null;
+      if (!found || !canSee(found, viewer)) throw notFound('This action');
       await loadReferences([found]);
-      const view = actionView(found);
+      const view = actionView(found, viewer);
+      if (!found.public || seesPrivate(found, viewer)) res.set('Cache-Control', 'private, no-store');
       render(res, 200, 'action.njk', { title: found.verb, heading: `${view.actor.label} ${found.verb}`, action: view, ...(await layout(req)) });
     }),
   );
@@ -165,7 +168,7 @@ export function pagesRouter(sessions: RequestHandler, secret: string): Router {
   router.get(
     '/followers/:type/:id',
     handler(async (req, res) => {
-      await requirePageUser(req);
+      // Follows are public, as the "started following" actions in the streams already say (README).
       const { type, id } = ObjectParams.parse(req.params);
       const { flag } = FlagQuery.parse(req.query);
       const object = await findObject(type, id);
@@ -177,7 +180,6 @@ export function pagesRouter(sessions: RequestHandler, secret: string): Router {
   router.get(
     '/following/:userId',
     handler(async (req, res) => {
-      await requirePageUser(req);
       const { userId } = UserIdParams.parse(req.params);
       const { flag } = FlagQuery.parse(req.query);
       const user = await findObject(User.name, userId);

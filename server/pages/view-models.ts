@@ -1,10 +1,11 @@
-import { timesince, type Action, type ActionGroup, type NotificationGroup, type NotificationItem } from '../../actstream/index.js';
+import type { Model } from 'sequelize';
+import { timesince, type Action, type ActionGroup, type NotificationGroup, type NotificationItem, type Viewer } from '../../actstream/index.js';
 import { actionJson, groupJson } from '../shared/present.js';
 import { paths } from '../shared/urls.js';
 
-/** An action for the templates: the API's shape with site-relative links, plus "3 hours" for the time. */
-export function actionView(action: Action, now = new Date()) {
-  return { ...actionJson('', action, now), ago: timesince(action.timestamp, now) };
+/** An action as `viewer` may see it, for the templates: the API's shape with site-relative links, plus "3 hours" for the time. */
+export function actionView(action: Action, viewer: Viewer, now = new Date()) {
+  return { ...actionJson('', action, viewer, now), ago: timesince(action.timestamp, now) };
 }
 
 /**
@@ -17,8 +18,9 @@ export function groupView(group: ActionGroup, now = new Date()) {
   return { ...json, named, others: group.actorCount - named.length, ago: timesince(group.newest.timestamp, now) };
 }
 
-export function notificationView(item: NotificationItem, now = new Date()) {
-  return { id: item.id, read: item.read, action: actionView(item.action, now) };
+/** One of `user`'s notifications (their own view). */
+export function notificationView(item: NotificationItem, user: Model, now = new Date()) {
+  return { id: item.id, read: item.read, action: actionView(item.action, user, now) };
 }
 
 export function notificationGroupView(entry: NotificationGroup, now = new Date()) {

@@ -1,5 +1,14 @@
 import type { Model } from 'sequelize';
-import { labelOf, labelOfReference, type Action, type ActionGroup, type NotificationGroup, type NotificationItem } from '../../actstream/index.js';
+import {
+  labelOf,
+  labelOfReference,
+  visibleData,
+  type Action,
+  type ActionGroup,
+  type NotificationGroup,
+  type NotificationItem,
+  type Viewer,
+} from '../../actstream/index.js';
 import type { ActionGroupJsonType, ActionJsonType, NotificationGroupJsonType, NotificationJsonType, ObjectRefType } from './schemas.js';
 import { paths } from './urls.js';
 
@@ -31,22 +40,26 @@ export function roleRef(base: string, action: Action, role: Role): ObjectRefType
 }
 
 /** "<actor> <verb> [<object>] [on <target>]": the sentence without its time, for titles. */
-export function headline(action: Action): string {
-  const words = [action.actorLabel, action.verb];
-  const actionObject = action.actionObjectLabel;
-  const target = action.targetLabel;
-  if (actionObject !== null) words.push(actionObject);
-  if (target !== null) words.push(actionObject !== null ? `on ${target}` : target);
+export function headline(action: ActionJsonType): string {
+  const words = [action.actor.label, action.verb];
+  if (action.actionObject) words.push(action.actionObject.label);
+  if (action.target) words.push(action.actionObject ? `on ${action.target.label}` : action.target.label);
   return words.join(' ');
 }
 
-export function actionJson(base: string, action: Action, now = new Date()): ActionJsonType {
+/**
+ * An action as `viewer` may see it (its data through visibleData). Every view of an action outside
+ * the admin (JSON, Activity Streams, Atom/RSS, pages) is built from this, never from the Action
+ * itself, so none can show more than the viewer may see. Public views pass `null` even when someone
+ * is logged in; only a user's own views (their feed, an action by id) pass the user.
+ */
+export function actionJson(base: string, action: Action, viewer: Viewer, now = new Date()): ActionJsonType {
   return {
     id: action.id,
     verb: action.verb,
     timestamp: action.timestamp.toISOString(),
     description: action.description,
-    data: action.data,
+    data: visibleData(action, viewer),
     public: action.public,
     sentence: action.toString(now),
     actor: roleRef(base, action, 'actor')!,
@@ -56,11 +69,15 @@ export function actionJson(base: string, action: Action, now = new Date()): Acti
   };
 }
 
-/** A group of actions: its sentence, counts, up to 3 actors and its newest and oldest members. */
+/**
+ * A group of actions: its sentence, counts, up to 3 actors and its newest and oldest members. It
+ * shows no action's data or description, so it is the same for every viewer.
+ */
 export function groupJson(base: string, group: ActionGroup, now = new Date()): ActionGroupJsonType {
   const point = (member: Action) => ({ id: member.id, timestamp: member.timestamp.toISOString(), url: base + paths.actionPage(member.id) });
   return {
     verb: group.verb,
+    headline: group.headline,
     sentence: group.toString(now),
     count: group.count,
     actorCount: group.actorCount,
@@ -72,9 +89,9 @@ export function groupJson(base: string, group: ActionGroup, now = new Date()): A
   };
 }
 
-/** One notification: its action presented as everywhere else, and whether it is read. */
-export function notificationJson(base: string, item: NotificationItem, now = new Date()): NotificationJsonType {
-  return { id: item.id, read: item.read, notifiedAt: item.notifiedAt.toISOString(), action: actionJson(base, item.action, now) };
+/** One of `user`'s notifications (their own view): its action presented as everywhere else, and whether it is read. */
+export function notificationJson(base: string, item: NotificationItem, user: Model, now = new Date()): NotificationJsonType {
+  return { id: item.id, read: item.read, notifiedAt: item.notifiedAt.toISOString(), action: actionJson(base, item.action, user, now) };
 }
 
 export function notificationGroupJson(base: string, entry: NotificationGroup, now = new Date()): NotificationGroupJsonType {

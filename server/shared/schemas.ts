@@ -60,7 +60,10 @@ export const SendActionBody = z.strictObject({
   target: ObjectInput.nullish(),
   description: z.string().max(10_000).nullish(),
   public: z.boolean().optional(),
-  data: z.record(z.string(), z.unknown()).nullish(),
+  data: z
+    .looseObject({ private: z.record(z.string(), z.unknown()).optional() })
+    .nullish()
+    .describe('As public as the action, except `private` (an object), which only you, the action object (when it is a user) and staff see'),
   actor: ObjectInput.optional().describe('Optional; when given it must be yourself'),
 });
 
@@ -124,7 +127,8 @@ const ActionPoint = z.strictObject({ id: z.number().int(), timestamp: z.string()
 export const ActionGroupJson = z
   .strictObject({
     verb: z.string(),
-    sentence: z.string().describe('"Ann, Bob and 3 others joined Climbers 2 hours ago"'),
+    headline: z.string().describe('"Ann, Bob and 3 others joined Climbers"'),
+    sentence: z.string().describe('The headline and when: "… 2 hours ago"'),
     count: z.number().int().describe('Actions in the group'),
     actorCount: z.number().int().describe('Distinct actors'),
     actors: z.array(ObjectRef).describe('Up to 3 actors, most recent first'),

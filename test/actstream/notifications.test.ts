@@ -162,6 +162,19 @@ describe('notifications', () => {
       expect(await ActionNotification.count()).to.equal(0);
     });
 
+    it('a private action reaches only the users it is about, whoever else was named', async () => {
+      await follow(bob, climbers, { sendAction: false });
+      await follow(cat, climbers, { sendAction: false });
+      const toBob = await action.send(ann, { verb: 'messaged', actionObject: bob, public: false, notify: [bob, cat] });
+      await action.send(ann, { verb: 'nudged', actionObject: cat, target: climbers, public: false, notify: { followersOf: climbers } });
+      await action.send(ann, { verb: 'noted', public: false, notify: { followersOf: climbers } });
+      expect(verbsOf((await notifications(bob)).items)).to.deep.equal(['messaged']);
+      expect(verbsOf((await notifications(cat)).items)).to.deep.equal(['nudged']);
+      expect(await notify(toBob, [cat, ann])).to.equal(1);
+      expect(verbsOf((await notifications(ann)).items)).to.deep.equal(['messaged']);
+      expect((await notifications(cat)).items).to.have.length(1);
+    });
+
     it('checks recipients before writing anything', async () => {
       expect(await rejection(action.send(ann, { verb: 'joined', notify: [climbers] }))).to.be.instanceOf(ActstreamArgumentError);
       expect(await rejection(action.send(ann, { verb: 'joined', notify: { followersOf: climbers, except: [climbers] } }))).to.be.instanceOf(

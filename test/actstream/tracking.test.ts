@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import type { Sequelize } from 'sequelize';
-import { Action, NotRegisteredError, trackModel, withActor, withoutTracking } from '../../actstream/index.js';
+import { Action, ActstreamArgumentError, NotRegisteredError, trackModel, withActor, withoutTracking } from '../../actstream/index.js';
 import { Comment, Group, User, hashPassword } from '../../models/index.js';
 import { database, resetDatabase } from '../helpers/database.js';
 import { makeGroup, makeUser } from './fixtures.js';
@@ -96,37 +96,69 @@ describe('trackModel', () => {
   });
 
   describe('update data', () => {
-    it('records changed fields with old and new values, not timestamps', async () => {
-      track(Group, { update: 'updated' });
+    it('records changed public fields with old and new values, not timestamps', async () => {
+      track(Group, { update: 'updated', publicFields: ['name'] });
       const group = await makeGroup('Climbers');
       group.name = 'Boulderers';
       group.changed('updatedAt', true);
       await group.save();
       const [only] = await sent();
       expect(only.data).to.deep.equal({ changes: { name: { old: 'Climbers', new: 'Boulderers' } } });
+      expect((await Action.findOne())!.public).to.equal(true);
     });
 
-    it('never values excluded fields, only names them', async () => {
-      track(User, { update: 'updated', exclude: ['passwordHash'] });
+    it('puts fields nobody declared public under data.private, and excluded ones only by name', async () => {
+      track(User, { update: 'updated', publicFields: ['name'], exclude: ['passwordHash'] });
       const ann = await makeUser('Ann');
       const oldHash = await hashPassword('first secret');
       await ann.update({ passwordHash: oldHash });
       await Action.destroy({ where: {} });
       const newHash = await hashPassword('second secret');
-      await ann.update({ name: 'Ann B.', passwordHash: newHash, isStaff: true });
+      const oldEmail = ann.email;
+      await ann.update({ name: 'Ann B.', email: 'ann.b@example.test', passwordHash: newHash, isStaff: true });
       const [only] = await sent();
       expect(only.data).to.deep.equal({
-        changes: { name: { old: 'Ann', new: 'Ann B.' }, isStaff: { old: false, new: true } },
-        redacted: ['passwordHash'],
+        changes: { name: { old: 'Ann', new: 'Ann B.' } },
+        private: {
+          changes: { email: { old: oldEmail, new: 'ann.b@example.test' }, isStaff: { old: false, new: true } },
+          redacted: ['passwordHash'],
+        },
       });
+      // A public field changed: the action is public (its private part is for staff and Ann only).
+      expect((await Action.findOne())!.public).to.equal(true);
       const stored = JSON.stringify((await Action.findAll()).map((a) => a.toJSON()));
       expect(stored).to.not.contain(newHash.split('$')[5]);
       expect(stored).to.not.contain(oldHash.split('$')[5]);
+    });
 
-      // A change to the excluded field alone is still recorded, without values.
-      await Action.destroy({ where: {} });
-      await ann.update({ passwordHash: oldHash });
-      expect((await sent()).map((s) => s.data)).to.deep.equal([{ changes: {}, redacted: ['passwordHash'] }]);
+    it('records an update of private fields only as a private action', async () => {
+      track(User, { update: 'updated', publicFields: ['name'], exclude: ['passwordHash'] });
+      const ann = await makeUser('Ann');
+      await ann.update({ isStaff: true });
+      // A change to the excluded field alone is still recorded, without values, and privately too.
+      await ann.update({ passwordHash: await hashPassword('a secret') });
+      const rows = await Action.findAll({ order: [['id', 'ASC']] });
+      expect(rows.map((a) => [a.public, a.data])).to.deep.equal([
+        [false, { changes: {}, private: { changes: { isStaff: { old: false, new: true } } } }],
+        [false, { changes: {}, private: { redacted: ['passwordHash'] } }],
+      ]);
+    });
+
+    it('is private by default: without publicFields every change is private', async () => {
+      track(Group, { update: 'updated' });
+      const group = await makeGroup('Climbers');
+      await group.update({ name: 'Boulderers' });
+      const rows = await Action.findAll();
+      expect(rows.map((a) => [a.public, a.data])).to.deep.equal([[false, { changes: {}, private: { changes: { name: { old: 'Climbers', new: 'Boulderers' } } } }]]);
+    });
+
+    it('refuses field names the model does not have, and a field both public and excluded', () => {
+      expect(() => trackModel(User, { update: 'updated', publicFields: ['nmae'] })).to.throw(ActstreamArgumentError, /publicFields names "nmae"/);
+      expect(() => trackModel(User, { update: 'updated', exclude: ['password'] })).to.throw(ActstreamArgumentError, /exclude names "password"/);
+      expect(() => trackModel(User, { update: 'updated', publicFields: ['passwordHash'], exclude: ['passwordHash'] })).to.throw(
+        ActstreamArgumentError,
+        /both public and excluded/,
+      );
     });
 
     it('records nothing for a save that changed nothing', async () => {
@@ -138,7 +170,7 @@ describe('trackModel', () => {
     });
 
     it('records updates made through Model.update with individualHooks (as the admin panel does)', async () => {
-      track(Group, { update: 'updated' });
+      track(Group, { update: 'updated', publicFields: ['name'] });
       const group = await makeGroup('Climbers');
       const ann = await makeUser('Ann');
       await withActor(ann, () => Group.update({ name: 'Boulderers' }, { where: { id: group.id }, individualHooks: true }));

@@ -1,8 +1,8 @@
 import { expect } from 'chai';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { Action, withoutTracking } from '../../actstream/index.js';
-import { Band, Concert, Location, trackAppModels } from '../../models/index.js';
+import { Action, withActor, withoutTracking } from '../../actstream/index.js';
+import { Band, Concert, Location, User, trackAppModels } from '../../models/index.js';
 import { ARTIFACTS, listen, openBrowser, type TestBrowser, type TestServer } from '../helpers/browser.js';
 import { resetDatabase } from '../helpers/database.js';
 import { adminApp, makeUser, STAFF_PASSWORD } from './helpers.js';
@@ -112,7 +112,7 @@ describe('admin in a browser', function () {
     await changes.scrollIntoViewIfNeeded();
     await shot('08-update-show');
     const cells = await changes.locator('tbody tr').first().locator('td').allInnerTexts();
-    expect(cells).to.deep.equal(['title', 'Browser Night', 'Browser Night (sold out)']);
+    expect(cells).to.deep.equal(['title', 'Browser Night', 'Browser Night (sold out)', 'everyone']);
     expect(await page.getByText('Staff Sam updated Browser Night (sold out) 0 minutes ago').count()).to.equal(1);
 
     await page.goto(`${base}/admin`);
@@ -123,5 +123,24 @@ describe('admin in a browser', function () {
     expect(dashboard.some((t) => t.includes('The Seeds booked a concert Browser Night (sold out) on Town Hall, Ghent'))).to.equal(true);
     expect(dashboard.some((t) => t.includes('Staff Sam created Browser Night (sold out)'))).to.equal(true);
     expect(dashboard.some((t) => t.includes('Staff Sam updated Browser Night (sold out)'))).to.equal(true);
+  });
+
+  it("shows staff a user's public and private changes together, the private ones marked", async () => {
+    const staff = (await User.findOne({ where: { email: 'staff@example.com' } }))!;
+    const ann = await makeUser('ann@example.com', false, 'Ann');
+    await withActor(staff, () => ann.update({ name: 'Ann B', email: 'ann.b@example.com' }));
+    const updated = (await Action.findOne({ where: { verb: 'updated', actionObjectType: 'User', actionObjectId: String(ann.id) } }))!;
+    await page.goto(`${base}/admin/resources/action-log/records/${updated.id}/show`);
+    const changes = page.getByTestId('action-changes');
+    await changes.waitFor();
+    await changes.scrollIntoViewIfNeeded();
+    await shot('10-private-changes');
+    const rows = await changes.locator('tbody tr').evaluateAll((trs) =>
+      trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => (td as HTMLElement).innerText.trim())),
+    );
+    expect(rows).to.deep.equal([
+      ['email', 'ann@example.com', 'ann.b@example.com', 'private: staff and the person concerned'],
+      ['name', 'Ann', 'Ann B', 'everyone'],
+    ]);
   });
 });

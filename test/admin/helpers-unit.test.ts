@@ -12,14 +12,22 @@ describe('admin helpers', () => {
       expect(
         diffRows({ changes: { title: { old: 'A', new: 'B' }, city: { old: null, new: 'Ghent' }, tags: { old: ['x'], new: [] } } }),
       ).to.deep.equal([
-        { field: 'city', before: '—', after: 'Ghent' },
-        { field: 'tags', before: '["x"]', after: '[]' },
-        { field: 'title', before: 'A', after: 'B' },
+        { field: 'city', before: '—', after: 'Ghent', private: false },
+        { field: 'tags', before: '["x"]', after: '[]', private: false },
+        { field: 'title', before: 'A', after: 'B', private: false },
       ]);
     });
-    it('lists redacted fields without values', () => {
-      expect(diffRows({ changes: {}, redacted: ['passwordHash'] })).to.deep.equal([
-        { field: 'passwordHash', before: '(hidden)', after: '(hidden, changed)' },
+    it('shows public and private changes in one table, private ones marked, redacted fields without values', () => {
+      expect(
+        diffRows({
+          changes: { name: { old: 'Ann', new: 'Ann B' } },
+          private: { changes: { email: { old: 'a@x.test', new: 'b@x.test' }, isStaff: { old: false, new: true } }, redacted: ['passwordHash'] },
+        }),
+      ).to.deep.equal([
+        { field: 'email', before: 'a@x.test', after: 'b@x.test', private: true },
+        { field: 'isStaff', before: 'false', after: 'true', private: true },
+        { field: 'name', before: 'Ann', after: 'Ann B', private: false },
+        { field: 'passwordHash', before: '(hidden)', after: '(hidden, changed)', private: true },
       ]);
     });
     it('gives no rows for data without changes, or no data', () => {
@@ -27,6 +35,7 @@ describe('admin helpers', () => {
       expect(diffRows({ level: 10 })).to.deep.equal([]);
       expect(diffRows({ changes: 'nope' })).to.deep.equal([]);
       expect(diffRows({ changes: { x: 1 } })).to.deep.equal([]);
+      expect(diffRows({ changes: {}, private: 'nope' })).to.deep.equal([]);
     });
   });
 

@@ -111,7 +111,7 @@ describe('admin: reading actions', () => {
       expect(params.actorId).to.equal(String(ann.id));
       expect(params.actor).to.equal('Ann');
       expect(params.actorHref).to.equal(`/admin/resources/users/records/${ann.id}/show`);
-      expect(JSON.parse(params.changesJson)).to.deep.equal([{ field: 'title', before: 'Opener', after: 'Opener II' }]);
+      expect(JSON.parse(params.changesJson)).to.deep.equal([{ field: 'title', before: 'Opener', after: 'Opener II', private: false }]);
       expect(JSON.parse(params.dataJson)).to.deep.equal({ changes: { title: { old: 'Opener', new: 'Opener II' } } });
     });
 
@@ -155,19 +155,36 @@ describe('admin: reading actions', () => {
       expect(booked.href).to.equal(`/admin/resources/action-log/records/${booked.id}/show`);
     });
 
-    it('leaves private actions out and works on every registered resource', async () => {
-      const verbs: string[] = [];
+    it('includes private actions (staff see everything), marked, and works on every registered resource', async () => {
+      const seen: { verb: string; public: boolean }[] = [];
       let next = '';
       do {
         const res = await agent.get(`/admin/api/resources/users/records/${ann.id}/activity?before=${encodeURIComponent(next)}`);
-        verbs.push(...(res.body.actions as { verb: string }[]).map((a) => a.verb));
+        seen.push(...(res.body.actions as { verb: string; public: boolean }[]));
         next = res.body.next ?? '';
       } while (next);
-      expect(verbs).to.have.length(27);
-      expect(verbs).to.not.include('reached level 10');
-      expect(verbs.slice(-2)).to.deep.equal(['updated', 'joined']);
+      expect(seen).to.have.length(28);
+      expect(seen.slice(-3).map((a) => [a.verb, a.public])).to.deep.equal([
+        ['reached level 10', false],
+        ['updated', true],
+        ['joined', true],
+      ]);
       const group = await agent.get(`/admin/api/resources/groups/records/${climbers.id}/activity`);
       expect((group.body.actions as { verb: string }[]).map((a) => a.verb)).to.deep.equal(['joined']);
+    });
+
+    it("shows an update's private changes to staff, marked, with the public ones", async () => {
+      const edit = await action.send(ann, {
+        verb: 'updated',
+        actionObject: hall,
+        timestamp: t(5),
+        public: false,
+        data: { changes: {}, private: { changes: { city: { old: 'Ghent', new: 'Gent' } } } },
+      });
+      const res = await agent.get(`/admin/api/resources/locations/records/${hall.id}/activity`);
+      const shown = (res.body.actions as { id: number; diff: unknown[] }[]).find((a) => a.id === edit.id);
+      expect(shown?.diff).to.deep.equal([{ field: 'city', before: 'Ghent', after: 'Gent', private: true }]);
+      await edit.destroy();
     });
 
     it('answers a bad cursor with an error notice, not a 500', async () => {

@@ -188,6 +188,42 @@ describe('admin writes record actions', () => {
       ]);
       expect(JSON.stringify(res.body)).to.not.include('scrypt$');
     });
+
+    it('records email and staff flag changes privately; an edit of only those is a private action', async () => {
+      const user = await makeUser('ann@example.com', false, 'Ann');
+      let res = await agent
+        .post(`/admin/api/resources/users/records/${user.id}/edit`)
+        .type('form')
+        .send({ name: 'Ann B', email: 'ann.b@example.com', isStaff: 'false' });
+      expect(res.body.notice.type).to.equal('success');
+      res = await agent
+        .post(`/admin/api/resources/users/records/${user.id}/edit`)
+        .type('form')
+        .send({ name: 'Ann B', email: 'ann.c@example.com', isStaff: 'true' });
+      expect(res.body.notice.type).to.equal('success');
+      const rows = await Action.findAll({ order: [['id', 'ASC']] });
+      expect(rows.map((a) => ({ verb: a.verb, public: a.public, data: a.data }))).to.deep.equal([
+        {
+          verb: 'updated',
+          public: true,
+          data: { changes: { name: { old: 'Ann', new: 'Ann B' } }, private: { changes: { email: { old: 'ann@example.com', new: 'ann.b@example.com' } } } },
+        },
+        {
+          verb: 'updated',
+          public: false,
+          data: {
+            changes: {},
+            private: { changes: { email: { old: 'ann.b@example.com', new: 'ann.c@example.com' }, isStaff: { old: false, new: true } } },
+          },
+        },
+      ]);
+      // Staff see both parts on the Action log's show page, private rows marked.
+      const show = await agent.get(`/admin/api/resources/action-log/records/${rows[0].id}/show`).expect(200);
+      expect(JSON.parse(show.body.record.params.changesJson)).to.deep.equal([
+        { field: 'email', before: 'ann@example.com', after: 'ann.b@example.com', private: true },
+        { field: 'name', before: 'Ann', after: 'Ann B', private: false },
+      ]);
+    });
   });
 
   describe('the same change from app code', () => {

@@ -187,8 +187,6 @@ describe('HTTP: authentication', () => {
       ['post', '/api/actions'],
       ['post', '/api/follows'],
       ['delete', '/api/follows'],
-      ['get', '/api/followers/User/1'],
-      ['get', '/api/following/1'],
       ['get', '/api/tokens'],
       ['post', '/api/tokens'],
       ['delete', '/api/tokens/1'],

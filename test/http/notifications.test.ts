@@ -194,6 +194,16 @@ describe('HTTP: notifications', () => {
     });
   });
 
+  it("shows what an action keeps private only to the people it is about, as every other view", async () => {
+    const data = { note: 'public part', private: { secret: 'for Bob only' } };
+    await action.send(w.ann, { verb: 'thanked', actionObject: w.bob, data, notify: [w.bob] });
+    await action.send(w.ann, { verb: 'waved at', actionObject: w.climbers, data, notify: [w.bob] });
+    const res = await request(app).get('/api/notifications').set('Authorization', bob).expect(200);
+    const [waved, thanked] = res.body.items as (ItemJson & { action: { data: unknown } })[];
+    expect(thanked.action.data).to.deep.equal(data);
+    expect(waved.action.data).to.deep.equal({ note: 'public part' });
+  });
+
   it('a marker set through the library is what the API reports', async () => {
     await tellBob('joined', 1);
     const [item] = (await notifications(w.bob)).items;

@@ -122,10 +122,16 @@ describe('HTTP: public pages', () => {
     }
   });
 
-  describe('followers and following (logged in)', () => {
-    it('are 401 for anonymous visitors', async () => {
-      await request(app).get(`/followers/User/${w.ann.id}`).expect(401);
-      await request(app).get(`/following/${w.bob.id}`).expect(401);
+  describe('followers and following', () => {
+    it('are public, like the "started following" actions, and linked from every object page', async () => {
+      const followers = await request(app).get(`/followers/User/${w.ann.id}`).expect(200);
+      expect(listItems(followers.text)).to.deep.equal(['Bob <b>&amp;']);
+      const following = await request(app).get(`/following/${w.bob.id}`).expect(200);
+      expect(listItems(following.text)).to.deep.equal(['Ann', 'Climbers']);
+      const page = await request(app).get(`/streams/User/${w.ann.id}`).expect(200);
+      expect(hrefs(page.text)).to.include(`/followers/User/${w.ann.id}`).and.include(`/following/${w.ann.id}`);
+      const group = await request(app).get(`/streams/Group/${w.climbers.id}`).expect(200);
+      expect(hrefs(group.text)).to.include(`/followers/Group/${w.climbers.id}`).and.not.include(`/following/${w.climbers.id}`);
     });
 
     it('list people and objects for a user logged in through the form', async () => {
@@ -147,18 +153,18 @@ describe('HTTP: public pages', () => {
       const csrf = /name="_csrf" value="([^"]+)"/.exec(page.text)![1];
       const wrong = await agent.post('/login').type('form').send({ email: 'ann@example.com', password: 'nope', _csrf: csrf }).expect(401);
       expect(wrong.text).to.include('Wrong email or password');
-      await agent.get(`/followers/User/${w.ann.id}`).expect(401);
+      expect((await agent.get('/streams').expect(200)).text).to.not.include('Logged in as');
     });
 
     it('logs out only with the CSRF token', async () => {
       const agent = await formLogin(app, 'ann@example.com');
       await agent.post('/logout').type('form').send({}).expect(303);
-      await agent.get(`/following/${w.bob.id}`).expect(200);
       const page = await agent.get('/streams').expect(200);
+      expect(page.text).to.include('Logged in as');
       const csrf = /name="_csrf" value="([^"]+)"/.exec(page.text)![1];
       const out = await agent.post('/logout').type('form').send({ _csrf: csrf }).expect(303);
       expect(out.headers.location).to.equal('/streams');
-      await agent.get(`/following/${w.bob.id}`).expect(401);
+      expect((await agent.get('/streams').expect(200)).text).to.not.include('Logged in as');
     });
   });
 });

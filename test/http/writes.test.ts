@@ -107,7 +107,11 @@ describe('HTTP: POST /api/actions and follows', () => {
       expect(await Follow.count()).to.equal(before);
     });
 
-    it('GET /api/followers and /api/following list references for logged-in users', async () => {
+    it('GET /api/followers and /api/following are public, and list references (labels, never emails)', async () => {
+      const anonymous = await request(app).get(`/api/followers/User/${w.ann.id}`).expect(200);
+      expect(anonymous.body.followers.map((r: { id: string }) => r.id)).to.deep.equal([String(w.bob.id)]);
+      const anonymousFollowing = await request(app).get(`/api/following/${w.bob.id}`).expect(200);
+      expect(anonymousFollowing.body.following.map((r: { type: string }) => r.type)).to.deep.equal(['User', 'Group']);
       const followersOfAnn = await request(app).get(`/api/followers/User/${w.ann.id}`).set('Authorization', ann).expect(200);
       expect(followersOfAnn.body.followers).to.have.length(1);
       expect(followersOfAnn.body.followers[0]).to.deep.include({ type: 'User', id: String(w.bob.id), label: 'Bob <b>&amp;' });

@@ -46,19 +46,17 @@ describe('reliability: the known holes stay closed', function () {
     expect(await Action.count()).to.equal(actions);
   });
 
-  it('follower and following lists are for logged-in users only (API and pages)', async () => {
-    for (const path of [`/api/followers/User/${w.ann.id}`, `/api/following/${w.bob.id}`]) {
-      const res = await request(app).get(path).expect(401);
-      expect(res.text).not.to.include('Bob');
-    }
+  it('follower and following lists are public, like the "started following" actions, and show labels, never emails (API and pages)', async () => {
+    const followers = await request(app).get(`/api/followers/User/${w.ann.id}`).expect(200);
+    expect(followers.body.followers.map((f: { id: string; label: string }) => [f.id, f.label])).to.deep.equal([[String(w.bob.id), 'Bob <b>&amp;']]);
+    const following = await request(app).get(`/api/following/${w.bob.id}`).expect(200);
+    expect(following.body.following.map((f: { type: string }) => f.type)).to.deep.equal(['User', 'Group']);
     for (const path of [`/followers/User/${w.ann.id}`, `/following/${w.bob.id}`]) {
       const res = await request(app).get(path);
-      expect(res.status, path).to.equal(401);
-      expect(res.text).not.to.include('Bob &lt;b&gt;');
+      expect(res.status, path).to.equal(200);
+      expect(res.text, path).to.include(path.startsWith('/followers') ? 'Bob &lt;b&gt;' : 'Climbers');
     }
-    const bearer = await bearerFor(w.ann);
-    const listed = await request(app).get(`/api/followers/User/${w.ann.id}`).set('Authorization', bearer).expect(200);
-    expect(listed.body.followers.map((f: { id: string }) => f.id)).to.deep.equal([String(w.bob.id)]);
+    for (const res of [followers, following]) expect(res.text).not.to.include('@example.com');
   });
 
   it('actions whose objects were deleted still show everywhere (API, AS2, pages, feeds, admin)', async () => {
