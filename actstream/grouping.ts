@@ -201,8 +201,8 @@ export async function collectRuns<T>(
   rulesOf(options);
   const entries: T[] = [];
   let more = true;
-  // Twice the page first: enough when few actions fold together; a page of large groups reads on.
-  let size = Math.min(source.maxRead, limit * 2 + 1);
+  // A page and one more first: all it takes when nothing folds; when things fold, it reads on.
+  let size = Math.min(source.maxRead, limit + 1);
   let runs: T[][] = [];
   while (more) {
     const batch = await source.read(entries.length ? entries[entries.length - 1] : null, size);
