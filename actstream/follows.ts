@@ -2,6 +2,7 @@ import { Op, UniqueConstraintError, type Model, type Transaction, type WhereOpti
 import { action } from './actions.js';
 import { ActstreamArgumentError } from './errors.js';
 import { Follow } from './models.js';
+import type { Recipients } from './notify.js';
 import { loadObjects } from './references.js';
 import { referenceOf, registeredModel, type AnyModel, type Reference } from './registry.js';
 import { currentSettings } from './setup.js';
@@ -13,6 +14,8 @@ export interface FollowOptions {
   flag?: string;
   /** Send "started following" / "started <flag>" when the follow is new (default true). */
   sendAction?: boolean;
+  /** Who is notified of the "started following" action (e.g. `[obj]` when a user is followed). */
+  notify?: Recipients | null;
   transaction?: Transaction | null;
 }
 
@@ -68,7 +71,7 @@ export async function follow(user: Model, obj: Model, options: FollowOptions = {
     try {
       const created = await Follow.create({ ...key, actorOnly, started: new Date() }, { transaction });
       if (options.sendAction ?? true) {
-        await action.send(user, { verb: flag ? `started ${flag}` : 'started following', target: obj, transaction });
+        await action.send(user, { verb: flag ? `started ${flag}` : 'started following', target: obj, notify: options.notify, transaction });
       }
       return created;
     } catch (error) {

@@ -1,6 +1,8 @@
 import type { Model, ModelStatic, Sequelize } from 'sequelize';
 import { ActstreamArgumentError, NotSetUpError } from './errors.js';
 import { Action, Follow, defineModels } from './models.js';
+import { installNotificationCleanup } from './notification-cleanup.js';
+import { defineNotificationModels } from './notification-models.js';
 
 export interface SetupOptions {
   /** The model whose instances follow things (and act, usually). */
@@ -14,8 +16,8 @@ interface Settings extends SetupOptions {
 let settings: Settings | undefined;
 
 /**
- * Defines Action and Follow on `sequelize`. Their tables come from actstream's migration
- * (actstream/migrations/create-actions-and-follows.cjs) or, in a quick prototype, `await sequelize.sync()`.
+ * Defines Action and Follow (and the notification models) on `sequelize`. Their tables come from
+ * actstream's migrations (actstream/migrations/*.cjs) or, in a quick prototype, `await sequelize.sync()`.
  */
 export function setup(sequelize: Sequelize, options: SetupOptions): { Action: typeof Action; Follow: typeof Follow } {
   // Streams compare timestamps in SQL with values written as Sequelize writes them in UTC (rows.ts).
@@ -24,6 +26,8 @@ export function setup(sequelize: Sequelize, options: SetupOptions): { Action: ty
     throw new ActstreamArgumentError(`actstream needs Sequelize's default timezone '+00:00', got '${timezone}'`);
   }
   defineModels(sequelize);
+  defineNotificationModels(sequelize);
+  installNotificationCleanup();
   settings = { sequelize, userModel: options.userModel };
   return { Action, Follow };
 }

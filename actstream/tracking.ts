@@ -1,8 +1,9 @@
-import type { CreateOptions, DestroyOptions, InstanceUpdateOptions, Model } from 'sequelize';
+import type { CreateOptions, DestroyOptions, InstanceUpdateOptions, Model, Transaction } from 'sequelize';
 import { action } from './actions.js';
 import { currentActor, isTracking, reportTrackingFailure } from './context.js';
 import { ActstreamArgumentError } from './errors.js';
 import type { ActionData } from './models.js';
+import type { Recipients } from './notify.js';
 import { referenceOf, registeredModel, type AnyModel } from './registry.js';
 import { PRIVATE_KEY } from './visibility.js';
 
@@ -23,6 +24,16 @@ export interface TrackOptions {
   publicFields?: string[];
   /** Fields never written to an action's data (password hashes, tokens): only named, in `data.private.redacted`. */
   exclude?: string[];
+  /** Who is notified of a recorded action (written in the save's transaction); nobody when it answers null. */
+  notify?: (instance: Model, recorded: RecordedAction) => Recipients | null | undefined | Promise<Recipients | null | undefined>;
+}
+
+/** What `notify` is told about the action being recorded. */
+export interface RecordedAction {
+  verb: string;
+  actor: Model;
+  /** The save's transaction: read in it to see the save's own writes. */
+  transaction: Transaction | null;
 }
 
 /** One changed field, as an update records it in `data.changes`. */
@@ -124,13 +135,15 @@ export function trackModel(model: AnyModel, options: TrackOptions): () => void {
   ): Promise<void> {
     try {
       const actor = currentActor() ?? (await options.actor?.(instance)) ?? instance;
+      const transaction = hookOptions.transaction ?? null;
       await action.send(actor, {
         verb,
         // The seed's post_save case: an object acting on itself has no action object.
         actionObject: sameObject(actor, instance) ? null : instance,
         data,
         public: isPublic,
-        transaction: hookOptions.transaction ?? null,
+        notify: (await options.notify?.(instance, { verb, actor, transaction })) ?? null,
+        transaction,
       });
     } catch (error) {
       if (!reportTrackingFailure(error, instance, verb)) throw error;

@@ -6,6 +6,7 @@ import { actionRoutes } from './action-routes.js';
 import { refuseNulCharacters } from '../middleware/nul-characters.js';
 import { HttpError, jsonErrorHandler, jsonNotFound } from '../shared/errors.js';
 import { followRoutes } from './follow-routes.js';
+import { notificationRoutes } from './notification-routes.js';
 import { openApiDocument } from './openapi.js';
 import { streamRoutes } from './stream-routes.js';
 
@@ -33,7 +34,7 @@ export function apiRouter(sessions: RequestHandler): Router {
   });
   router.use(jsonBodiesOnly, express.json({ limit: BODY_LIMIT, strict: true, reviver: refuseNulCharacters }));
   router.use(callers(sessions));
-  router.use(sessionRoutes(), tokenRoutes(), streamRoutes(), actionRoutes(), followRoutes());
+  router.use(sessionRoutes(), tokenRoutes(), streamRoutes(), actionRoutes(), followRoutes(), notificationRoutes());
   router.use(jsonNotFound);
   router.use(jsonErrorHandler);
   return router;
