@@ -1,11 +1,12 @@
-import { Sequelize, type Model, type Transaction } from 'sequelize';
+import type { Model, Sequelize, Transaction } from 'sequelize';
 import { ActstreamArgumentError } from './errors.js';
 import { Action, type ActionData } from './models.js';
+import { checkRecipients, deliveryFor, fanOut, hasRecipients, type Delivery, type Recipients } from './notify.js';
 import { referenceOf } from './registry.js';
 import { isPlainObject, PRIVATE_KEY } from './visibility.js';
 import { insert, insertStatement, pushParameters, savedAction, type ActionRow } from './inserts.js';
 import { currentSettings } from './setup.js';
-import { ambientTransaction } from './transactions.js';
+import { allOrNothing } from './transactions.js';
 
 export interface SendOptions {
   verb: string;
@@ -22,6 +23,8 @@ export interface SendOptions {
    * actor and its action object) see. See visibility.ts.
    */
   data?: ActionData | null;
+  /** Users to notify of the action (see notify.ts), in the same transaction. */
+  notify?: Recipients | null;
   transaction?: Transaction | null;
 }
 
@@ -97,7 +100,7 @@ function hooked(sequelize: Sequelize, hooks: readonly string[]): boolean {
 }
 
 /** Records `<actor> <verb> [<actionObject>] [on <target>]`; returns the saved action. */
-async function send(actor: Model, options: SendOptions): Promise<Action> {
+async function sendAction(actor: Model, options: SendOptions): Promise<Action> {
   const row = toRow(actor, options);
   const transaction = options.transaction ?? undefined;
   const sequelize = Action.sequelize!;
@@ -117,8 +120,7 @@ async function send(actor: Model, options: SendOptions): Promise<Action> {
  * (32766). Then the rows go in several INSERTs, in a transaction of their own (or a savepoint of the given one), so the call
  * is still all or nothing. The actions come back in item order, with their ids.
  */
-async function sendMany(items: SendManyItem[], options: { transaction?: Transaction | null } = {}): Promise<Action[]> {
-  if (!Array.isArray(items)) throw new ActstreamArgumentError('sendMany expects an array of actions');
+async function sendManyActions(items: SendManyItem[], options: { transaction?: Transaction | null } = {}): Promise<Action[]> {
   const rows = items.map(({ actor, ...rest }) => toRow(actor, rest));
   if (rows.length === 0) return [];
   const sequelize = Action.sequelize!;
@@ -149,10 +151,43 @@ async function sendMany(items: SendManyItem[], options: { transaction?: Transact
       for (const chunk of chunks) all.push(...(await insert(sequelize, statement, chunk.count, chunk.bind, transaction)));
       return all;
     };
-    const given = options.transaction ?? ambientTransaction();
-    ids = await sequelize.transaction(given ? { transaction: given } : {}, insertAll);
+    ids = await allOrNothing(sequelize, options.transaction, insertAll);
   }
   return rows.map((row, i) => attach(savedAction(row, ids[i]), items[i].actor, items[i]));
+}
+
+// With `notify`, the action(s) and their notifications are written all or nothing: in the given (or
+// ambient CLS) transaction, through a savepoint, or in a transaction of their own. Everything is
+// checked before the first write. A private action notifies only the users it is about.
+
+/** `action.send`: sendAction, plus the notifications of `notify`. */
+async function send(actor: Model, options: SendOptions): Promise<Action> {
+  const recipients = options.notify == null ? null : checkRecipients(options.notify);
+  if (recipients === null || !hasRecipients(recipients)) return sendAction(actor, options);
+  toRow(actor, options);
+  return allOrNothing(Action.sequelize!, options.transaction, async (transaction) => {
+    const sent = await sendAction(actor, { ...options, transaction });
+    await fanOut([deliveryFor(sent, recipients)], transaction, true);
+    return sent;
+  });
+}
+
+/** `action.sendMany`: sendManyActions, plus the notifications of each item's `notify`. */
+async function sendMany(items: SendManyItem[], options: { transaction?: Transaction | null } = {}): Promise<Action[]> {
+  if (!Array.isArray(items)) throw new ActstreamArgumentError('sendMany expects an array of actions');
+  const recipients = items.map((item) => (item.notify == null ? null : checkRecipients(item.notify)));
+  if (!recipients.some((r) => r !== null && hasRecipients(r))) return sendManyActions(items, options);
+  items.forEach(({ actor, ...rest }) => toRow(actor, rest));
+  return allOrNothing(Action.sequelize!, options.transaction, async (transaction) => {
+    const sent = await sendManyActions(items, { transaction });
+    const deliveries: Delivery[] = [];
+    sent.forEach((saved, i) => {
+      const to = recipients[i];
+      if (to !== null && hasRecipients(to)) deliveries.push(deliveryFor(saved, to));
+    });
+    await fanOut(deliveries, transaction, true);
+    return sent;
+  });
 }
 
 export const action = { send, sendMany };

@@ -1,8 +1,10 @@
 import { Op, type DestroyOptions, type Model, type ModelStatic } from 'sequelize';
 import { Follow } from './models.js';
+import { removeNotificationsOfUsers } from './notification-cleanup.js';
 import { currentSettings } from './setup.js';
 
-// Destroying a registered object removes follows of it and by it. Its actions stay as history.
+// Destroying a registered object removes follows of it and by it (and a user's notifications). Its
+// actions stay as history.
 
 const HOOK = 'actstream:cleanup';
 const doomedIds = Symbol('actstream:doomedIds');
@@ -16,6 +18,7 @@ async function removeFollows(model: ModelStatic<Model>, ids: string[], options: 
   // Follows *by* an object only exist when it is a user; matching on userId alone would hit other models' ids.
   if (currentSettings().userModel === model) {
     await Follow.destroy({ where: { userId: { [Op.in]: ids } }, transaction });
+    await removeNotificationsOfUsers(ids, transaction);
   }
 }
 

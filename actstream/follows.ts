@@ -3,6 +3,7 @@ import { action } from './actions.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { ActstreamArgumentError } from './errors.js';
 import { Follow } from './models.js';
+import type { Recipients } from './notify.js';
 import { loadObjects } from './references.js';
 import { referenceOf, registeredModel, type AnyModel, type Reference } from './registry.js';
 import { currentSettings } from './setup.js';
@@ -15,6 +16,8 @@ export interface FollowOptions {
   flag?: string;
   /** Send "started following" / "started <flag>" when the follow is new (default true). */
   sendAction?: boolean;
+  /** Who is notified of the "started following" action (e.g. `[obj]` when a user is followed). */
+  notify?: Recipients | null;
   transaction?: Transaction | null;
 }
 
@@ -100,7 +103,7 @@ export async function follow(user: Model, obj: Model, options: FollowOptions = {
       return await followsSequelize().transaction(given ? { transaction: given } : {}, async (transaction) => {
         const created = await Follow.create({ ...key, actorOnly, started: new Date() }, { transaction });
         if (options.sendAction ?? true) {
-          await action.send(user, { verb: flag ? `started ${flag}` : 'started following', target: obj, transaction });
+          await action.send(user, { verb: flag ? `started ${flag}` : 'started following', target: obj, notify: options.notify, transaction });
         }
         return created;
       });

@@ -38,7 +38,15 @@ export { labelOf, labelOfReference } from './labels.js';
 export { timesince } from './timesince.js';
 export { withActor, currentActor, withoutTracking, whenTrackingFails, type TrackingFailureHandler } from './context.js';
 export { atomically, TransactionNamespace } from './transactions.js';
-export { trackModel, changesOf, updateRecord, type TrackOptions, type FieldChange, type UpdateRecord } from './tracking.js';
+export {
+  trackModel,
+  changesOf,
+  updateRecord,
+  type TrackOptions,
+  type FieldChange,
+  type UpdateRecord,
+  type RecordedAction,
+} from './tracking.js';
 export {
   visibleData,
   canSee,
@@ -51,3 +59,26 @@ export {
   type VisibilityFacts,
 } from './visibility.js';
 export { pruneActions, type PruneOptions, type PruneResult } from './retention.js';
+export { notify, type Recipients, type FollowersOf, type NotifyOptions } from './notify.js';
+export {
+  notifications,
+  unreadCount,
+  markRead,
+  markItemRead,
+  type NotificationOptions,
+  type NotificationItem,
+  type NotificationGroup,
+  type NotificationPage,
+  type UnreadCount,
+} from './notifications.js';
+export { ActionNotification, NotificationMarker, NotificationOverride } from './notification-models.js';
+export {
+  ActionGroup,
+  groupActions,
+  groupedStream,
+  DEFAULT_GROUP_WINDOW_MS,
+  MAX_GROUPED_SCAN,
+  type GroupingOptions,
+  type GroupActor,
+  type GroupedPage,
+} from './grouping.js';

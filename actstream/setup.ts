@@ -1,6 +1,8 @@
 import type { Model, ModelStatic, Sequelize } from 'sequelize';
 import { ActstreamArgumentError, NotSetUpError } from './errors.js';
 import { Action, Follow, defineModels } from './models.js';
+import { installNotificationCleanup } from './notification-cleanup.js';
+import { defineNotificationModels } from './notification-models.js';
 import { useTransactionContext } from './transactions.js';
 
 export interface SetupOptions {
@@ -15,8 +17,8 @@ interface Settings extends SetupOptions {
 let settings: Settings | undefined;
 
 /**
- * Defines Action and Follow on `sequelize`. Their tables come from actstream's migration
- * (actstream/migrations/create-actions-and-follows.cjs) or, in a quick prototype, `await sequelize.sync()`.
+ * Defines Action and Follow (and the notification models) on `sequelize`. Their tables come from
+ * actstream's migrations (actstream/migrations/*.cjs) or, in a quick prototype, `await sequelize.sync()`.
  * Also turns on Sequelize's CLS (unless the app chose a namespace already), so that inside
  * `sequelize.transaction(async () => …)` or `atomically(…)` every write, and every action recorded
  * for it, uses that transaction.
@@ -28,6 +30,8 @@ export function setup(sequelize: Sequelize, options: SetupOptions): { Action: ty
     throw new ActstreamArgumentError(`actstream needs Sequelize's default timezone '+00:00', got '${timezone}'`);
   }
   defineModels(sequelize);
+  defineNotificationModels(sequelize);
+  installNotificationCleanup();
   useTransactionContext(sequelize.constructor as typeof Sequelize);
   settings = { sequelize, userModel: options.userModel };
   return { Action, Follow };

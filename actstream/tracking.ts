@@ -3,6 +3,7 @@ import { action } from './actions.js';
 import { currentActor, isTracking, reportTrackingFailure, toleratesTrackingFailures } from './context.js';
 import { ActstreamArgumentError } from './errors.js';
 import type { ActionData } from './models.js';
+import type { Recipients } from './notify.js';
 import { referenceOf, registeredModel, type AnyModel } from './registry.js';
 import { PRIVATE_KEY } from './visibility.js';
 
@@ -26,6 +27,16 @@ export interface TrackOptions {
   publicFields?: string[];
   /** Fields never written to an action's data (password hashes, tokens): only named, in `data.private.redacted`. */
   exclude?: string[];
+  /** Who is notified of a recorded action (written in the save's transaction); nobody when it answers null. */
+  notify?: (instance: Model, recorded: RecordedAction) => Recipients | null | undefined | Promise<Recipients | null | undefined>;
+}
+
+/** What `notify` is told about the action being recorded. */
+export interface RecordedAction {
+  verb: string;
+  actor: Model;
+  /** The save's transaction: read in it to see the save's own writes. */
+  transaction: Transaction | null;
 }
 
 /** One changed field, as an update records it in `data.changes`. */
@@ -141,8 +152,9 @@ export function trackModel(model: AnyModel, options: TrackOptions): () => void {
       // post_save case) has no action object.
       const verbAsSent = someone === undefined ? passive(verb) : verb;
       const actionObject = sameObject(actor, instance) ? null : instance;
-      const send = (transaction: Transaction | null) => action.send(actor, { verb: verbAsSent, actionObject, data, public: isPublic, transaction });
       const transaction = hookOptions.transaction ?? null;
+      const notify = (await options.notify?.(instance, { verb: verbAsSent, actor, transaction })) ?? null;
+      const send = (into: Transaction | null) => action.send(actor, { verb: verbAsSent, actionObject, data, public: isPublic, notify, transaction: into });
       if (transaction && toleratesTrackingFailures()) {
         // whenTrackingFails keeps the save: a savepoint, so that a failed INSERT leaves the save's
         // transaction usable (PostgreSQL refuses every statement after a failed one).

@@ -59,6 +59,16 @@ export function ambientTransaction(): Transaction | undefined {
 }
 
 /**
+ * Runs `fn` all or nothing: in a transaction of its own, or in a savepoint of the given (or ambient)
+ * one, so that a failure part-way leaves none of its writes behind even when the caller goes on and
+ * commits.
+ */
+export function allOrNothing<T>(sequelize: Sequelize, given: Transaction | null | undefined, fn: (transaction: Transaction) => Promise<T>): Promise<T> {
+  const parent = given ?? ambientTransaction();
+  return sequelize.transaction(parent ? { transaction: parent } : {}, fn);
+}
+
+/**
  * Runs `fn` in one transaction: every save in it, the actions trackModel records for them, and
  * every send, follow and unfollow commit together, or none does (when `fn` throws, which it should
  * when anything fails). Inside a transaction already (the caller's, or an enclosing `atomically`),
@@ -67,6 +77,5 @@ export function ambientTransaction(): Transaction | undefined {
 export function atomically<T>(fn: (transaction: Transaction) => Promise<T>): Promise<T> {
   const sequelize = Action.sequelize;
   if (!sequelize) throw new NotSetUpError();
-  const outer = ambientTransaction();
-  return sequelize.transaction(outer ? { transaction: outer } : {}, fn);
+  return allOrNothing(sequelize, undefined, fn);
 }

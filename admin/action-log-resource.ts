@@ -1,9 +1,10 @@
 import { Resource as SequelizeResource } from '@adminjs/sequelize';
-import { BaseRecord, type ActionContext, type ActionRequest, type ActionResponse, type Filter, type RecordJSON, type ResourceWithOptions } from 'adminjs';
+import { BaseRecord, ValidationError, type ActionContext, type ActionRequest, type ActionResponse, type Filter, type RecordJSON, type ResourceWithOptions } from 'adminjs';
 import { Op, QueryTypes } from 'sequelize';
 import { Action, loadReferences, registry } from '../actstream/index.js';
 import { actionView } from './action-view.js';
-import { actionLogWhere, hasTypeFilter, mergeByTime } from './action-log-query.js';
+import { ActionLogFilterError, filtersFromAdmin, type ActionLogFilters } from './action-log-filters.js';
+import { actionLogWhere, hasTypeFilter, mergeByTime, wherePerVisibility } from './action-log-query.js';
 import type { AdminComponents } from './components/index.js';
 import type { Links } from './links.js';
 
@@ -14,6 +15,16 @@ export const ACTION_LOG_ID = 'action-log';
  * over a million rows on every page (see bench/admin.ts), so the count stops here.
  */
 export const COUNT_CAP = 10_000;
+
+/** The list's filters, checked: a bad one becomes AdminJS's error notice (and no rows), not a 500. */
+function checkedFilters(filter: Filter | undefined): ActionLogFilters {
+  try {
+    return filtersFromAdmin(filter);
+  } catch (error) {
+    if (error instanceof ActionLogFilterError) throw new ValidationError({}, { message: `Cannot filter the Action log: ${error.message}`, type: 'error' });
+    throw error;
+  }
+}
 
 interface SelectQueryGenerator {
   selectQuery(table: string, options: object, model: typeof Action): string;
@@ -28,7 +39,7 @@ class ActionLogResource extends SequelizeResource {
   override async count(filter: Filter): Promise<number> {
     const generator = Action.sequelize!.getQueryInterface().queryGenerator as SelectQueryGenerator;
     const inner = generator
-      .selectQuery(Action.getTableName() as string, { attributes: ['id'], where: actionLogWhere(filter), limit: COUNT_CAP }, Action)
+      .selectQuery(Action.getTableName() as string, { attributes: ['id'], where: actionLogWhere(checkedFilters(filter)), limit: COUNT_CAP }, Action)
       .replace(/;\s*$/, '');
     const [row] = await Action.sequelize!.query<{ n: number | string }>(`SELECT COUNT(*) AS n FROM (${inner}) AS capped`, {
       type: QueryTypes.SELECT,
@@ -42,21 +53,21 @@ class ActionLogResource extends SequelizeResource {
   ): Promise<BaseRecord[]> {
     const direction = sort.direction === 'asc' ? 'ASC' : 'DESC';
     const sortBy = sort.sortBy ?? 'timestamp';
-    const where = actionLogWhere(filter);
+    const filters = checkedFilters(filter);
     // id breaks ties, so actions sent in the same millisecond keep their order.
     const order: [string, string][] = sortBy === 'id' ? [['id', direction]] : [[sortBy, direction], ['id', direction]];
     let rows: Action[];
-    if (sortBy === 'timestamp' && hasTypeFilter(filter)) {
+    if (sortBy === 'timestamp' && hasTypeFilter(filters) && filters.public === undefined) {
       // The type indexes are (type, public, timestamp, id): ordered by time within public and within
       // private actions, not across both. Read each range in order and merge, instead of sorting
       // every action of that type (a million-row table: ~200 ms → a few ms, bench/admin.ts).
-      const branch = (isPublic: boolean) =>
-        Action.findAll({ attributes: ['id', 'timestamp'], where: { [Op.and]: [where, { public: isPublic }] }, order, limit: offset + limit });
-      const [open, hidden] = await Promise.all([branch(true), branch(false)]);
+      const [open, hidden] = await Promise.all(
+        wherePerVisibility(filters).map((where) => Action.findAll({ attributes: ['id', 'timestamp'], where, order, limit: offset + limit })),
+      );
       const ids = mergeByTime(open, hidden, direction).slice(offset, offset + limit).map((row) => row.id);
       rows = ids.length ? await Action.findAll({ where: { id: { [Op.in]: ids } }, order }) : [];
     } else {
-      rows = await Action.findAll({ where, limit, offset, order });
+      rows = await Action.findAll({ where: actionLogWhere(filters), limit, offset, order });
     }
     return rows.map((row) => new BaseRecord(row.toJSON(), this));
   }
@@ -100,7 +111,7 @@ export function actionLogResource(links: Links, components: AdminComponents): Re
       navigation: { name: 'Activity streams', icon: 'Activity' },
       sort: { sortBy: 'timestamp', direction: 'desc' },
       listProperties: ['timestamp', 'actor', 'verb', 'actionObject', 'target'],
-      filterProperties: ['verb', 'actorType', 'targetType', 'actionObjectType', 'timestamp'],
+      filterProperties: ['actorType', 'actorId', 'verb', 'actionObjectType', 'actionObjectId', 'targetType', 'targetId', 'timestamp', 'public'],
       showProperties: [
         'sentence',
         'id',
@@ -125,6 +136,10 @@ export function actionLogResource(links: Links, components: AdminComponents): Re
         actorType: { availableValues: modelNames, isSortable: false },
         targetType: { availableValues: modelNames, isSortable: false },
         actionObjectType: { availableValues: modelNames, isSortable: false },
+        actorId: { isSortable: false },
+        targetId: { isSortable: false },
+        actionObjectId: { isSortable: false },
+        public: { isSortable: false },
         data: { isVisible: visible({}) },
         sentence: { type: 'string', isVisible: visible({ show: true }) },
         actor: { type: 'string', isSortable: false, isVisible: visible({ list: true, show: true }), components: { list: components.ReferenceLink, show: components.ReferenceLink } },
@@ -142,6 +157,14 @@ export function actionLogResource(links: Links, components: AdminComponents): Re
         edit: refuse,
         delete: refuse,
         bulkDelete: refuse,
+        // A drawer over the list (so it keeps the list's filters) linking to the CSV export.
+        exportCsv: {
+          actionType: 'resource',
+          icon: 'Download',
+          showInDrawer: true,
+          component: components.ExportActionLog,
+          handler: async () => ({}),
+        },
         list: {
           after: async (response: ActionResponse) => {
             await withReferenceLabels((response.records ?? []) as RecordJSON[], links);

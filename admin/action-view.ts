@@ -1,4 +1,4 @@
-import { timesince, visibleData, type Action } from '../actstream/index.js';
+import { timesince, visibleData, type Action, type ActionGroup } from '../actstream/index.js';
 import { diffRows, type DiffRow } from './diff.js';
 import type { Links } from './links.js';
 
@@ -55,5 +55,46 @@ export function actionView(action: Action, links: Links, actionLogPath: string, 
     data,
     diff: diffRows(data),
     href: `${actionLogPath}/records/${action.id}/show`,
+  };
+}
+
+/** A group of actions ("Ann, Bob and 3 others joined Climbers") as the dashboard receives it. */
+export interface GroupView {
+  /** The newest member's id (a stable key). */
+  id: number;
+  sentence: string;
+  verb: string;
+  count: number;
+  actorCount: number;
+  /** The actors to name: all of up to 3, else the 2 most recent ("and `others` others"). */
+  actors: ReferenceView[];
+  others: number;
+  actionObject: ReferenceView | null;
+  target: ReferenceView | null;
+  timestamp: string;
+  ago: string;
+  /** Every member public. */
+  public: boolean;
+  /** The newest member's page in the Action log. */
+  href: string;
+}
+
+export function groupView(group: ActionGroup, links: Links, actionLogPath: string, now: Date = new Date()): GroupView {
+  const newest = group.newest;
+  const samples = group.actorCount <= 3 ? group.sampleActions : group.sampleActions.slice(0, 2);
+  return {
+    id: newest.id,
+    sentence: group.toString(now),
+    verb: group.verb,
+    count: group.count,
+    actorCount: group.actorCount,
+    actors: samples.map((member) => reference(member, 'actor', member.actorLabel, links)!),
+    others: group.actorCount - samples.length,
+    actionObject: reference(newest, 'actionObject', newest.actionObjectLabel, links),
+    target: reference(newest, 'target', newest.targetLabel, links),
+    timestamp: newest.timestamp.toISOString(),
+    ago: `${timesince(newest.timestamp, now)} ago`,
+    public: group.actions.every((member) => member.public),
+    href: `${actionLogPath}/records/${newest.id}/show`,
   };
 }

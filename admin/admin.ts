@@ -39,13 +39,26 @@ export async function createAdmin(rootPath: string = ADMIN_ROOT): Promise<AdminJ
       translations: {
         en: {
           labels: { [ACTION_LOG_ID]: 'Action log', [FOLLOW_ID]: 'Follows' },
-          actions: { activity: 'Activity' },
+          actions: { activity: 'Activity', exportCsv: 'Export CSV' },
           components: {
             Login: { welcomeHeader: 'Actstream admin', welcomeMessage: 'Staff only: log in with your email and password.' },
           },
           resources: {
             [ACTION_LOG_ID]: {
-              properties: { actor: 'Actor', actionObject: 'Action object', target: 'Target', changes: 'Data', sentence: 'Sentence' },
+              properties: {
+                actor: 'Actor',
+                actionObject: 'Action object',
+                target: 'Target',
+                changes: 'Data',
+                sentence: 'Sentence',
+                actorType: 'Actor type',
+                actorId: 'Actor id',
+                actionObjectType: 'Action object type',
+                actionObjectId: 'Action object id',
+                targetType: 'Target type',
+                targetId: 'Target id',
+                public: 'Public',
+              },
             },
             [FOLLOW_ID]: { properties: { user: 'User', object: 'Followed object', contentType: 'Followed type' } },
           },

@@ -3,6 +3,7 @@ import type AdminJS from 'adminjs';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { loginLimit } from '../auth/login-limit.js';
 import { SESSION_COOKIE, type Sessions } from '../auth/sessions.js';
+import { actionLogExport } from './action-log-export.js';
 import { authenticateStaff, stillStaff } from './auth.js';
 import { adminRequestGuard } from './request-guard.js';
 
@@ -34,6 +35,7 @@ export function adminRouter(admin: AdminJS, { sessions, loginAttempts }: AdminRo
       .catch(next);
   });
   router.use(adminRequestGuard(admin));
+  router.use(actionLogExport());
   return buildAuthenticatedRouter(
     admin,
     { authenticate: authenticateStaff, cookieName: SESSION_COOKIE, cookiePassword: String(sessions.options.secret) },

@@ -7,7 +7,10 @@ import { migrate } from '../db/migrate.js';
 import { initModels } from '../models/index.js';
 
 // Children before parents, so foreign keys never object.
-const TABLES = ['rate_limits', 'api_tokens', 'sessions', 'actstream_actions', 'actstream_follows', 'concerts', 'comments', 'locations', 'bands', 'groups', 'users'];
+const TABLES = [
+  'rate_limits', 'api_tokens', 'sessions', 'actstream_notification_overrides', 'actstream_notification_markers', 'actstream_notifications',
+  'actstream_actions', 'actstream_follows', 'concerts', 'comments', 'locations', 'bands', 'groups', 'users',
+];
 
 /** Empties the app's tables; TRUNCATE where there is one, so sizes measured later count no dead rows. */
 async function empty(sequelize: Sequelize): Promise<void> {

@@ -16,6 +16,7 @@ import {
 import { Band, Comment, Concert, Group, Location, User } from '../models/index.js';
 import { parseArgs } from './args.js';
 import { openBenchDatabase } from './database.js';
+import { notificationBench, printNotificationFigures } from './notifications.js';
 import { random, summarise } from './stats.js';
 
 const args = parseArgs(process.argv.slice(2));
@@ -171,6 +172,7 @@ async function main(): Promise<void> {
     streams,
     actor_deep_pages: depth,
     bytes_per_action: Math.round((await tableBytes(sequelize)) / total),
+    notifications: await notificationBench(sequelize, log),
   };
   await close();
 
@@ -187,6 +189,7 @@ async function main(): Promise<void> {
     const label = name === 'actorDeep' ? `actorDeep (${depth} pages)` : name;
     console.log(`${label.padEnd(22)}${figures.median_ms.toFixed(3).padStart(10)}${figures.p95_ms.toFixed(3).padStart(10)}${String(figures.queries).padStart(9)}`);
   }
+  printNotificationFigures(result.notifications);
 }
 
 await main();

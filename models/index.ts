@@ -6,11 +6,13 @@ import { Comment } from './comment.js';
 import { Concert } from './concert.js';
 import { Group } from './group.js';
 import { Location } from './location.js';
+import { commentNotice } from './notices.js';
 import { refuseUnstorableText } from './storable.js';
 import { User } from './user.js';
 
 export { ApiToken, Band, Comment, Concert, Group, Location, User };
 export { hashPassword, verifyPassword } from './password.js';
+export { commentNotice, followedNotice } from './notices.js';
 
 /** The app's models, in the order AdminJS lists them. */
 export const appModels = [User, Group, Comment, Band, Location, Concert] as const;
@@ -53,12 +55,20 @@ const declarations: { model: AnyModel; publicFields: string[]; exclude?: string[
 
 /**
  * Records creates, updates and deletes of every app model from ordinary code paths. The actor is
- * whoever `withActor` names (the admin, an API user), else the record itself. Returns a function that
- * stops the tracking (tests that turn it on turn it off again).
+ * whoever `withActor` names (the admin, an API user), else the record itself; a new comment in a
+ * group notifies the group's followers. Returns a function that stops the tracking (tests that turn
+ * it on turn it off again).
  */
 export function trackAppModels(): () => void {
   const untrack = declarations.map(({ model, publicFields, exclude }) =>
-    trackModel(model, { create: 'created', update: 'updated', destroy: 'deleted', publicFields, exclude }),
+    trackModel(model, {
+      create: 'created',
+      update: 'updated',
+      destroy: 'deleted',
+      publicFields,
+      exclude,
+      notify: model === Comment ? commentNotice : undefined,
+    }),
   );
   return () => untrack.forEach((stop) => stop());
 }

@@ -1,5 +1,5 @@
 import { action, follow, withoutTracking } from '../actstream/index.js';
-import { Band, Comment, Concert, Group, Location, User } from '../models/index.js';
+import { Band, Comment, Concert, followedNotice, Group, Location, User } from '../models/index.js';
 
 /** Fills an empty database with a small world, so a newcomer sees streams at once. Returns false if it had data. */
 export async function seedDemoData(): Promise<boolean> {
@@ -35,7 +35,7 @@ async function seedWorld(): Promise<void> {
     locationId: hall.id,
   });
   await action.send(band, { verb: 'booked a concert', actionObject: concert, target: hall });
-  await follow(cleo, ann);
+  await follow(cleo, ann, { notify: followedNotice(ann, cleo) });
   await follow(cleo, climbers, { actorOnly: false });
   await follow(bob, band, { flag: 'liking' });
 }

@@ -7,6 +7,7 @@ export interface AdminComponents {
   Dashboard: string;
   ReferenceLink: string;
   ActionChanges: string;
+  ExportActionLog: string;
 }
 
 function file(name: string): string {
@@ -21,6 +22,7 @@ export function loadComponents(): { componentLoader: ComponentLoader; components
     Dashboard: componentLoader.add('ActstreamDashboard', file('Dashboard')),
     ReferenceLink: componentLoader.add('ActstreamReferenceLink', file('ReferenceLink')),
     ActionChanges: componentLoader.add('ActstreamActionChanges', file('ActionChanges')),
+    ExportActionLog: componentLoader.add('ActstreamExportActionLog', file('ExportActionLog')),
   };
   return { componentLoader, components };
 }

@@ -1,6 +1,6 @@
 import { Router, type RequestHandler } from 'express';
 import { follow, followers, following, isFollowing, unfollow } from '../../actstream/index.js';
-import { User } from '../../models/index.js';
+import { followedNotice, User } from '../../models/index.js';
 import { requireUser } from '../middleware/caller.js';
 import { forbidden } from '../shared/errors.js';
 import { handler } from '../shared/handler.js';
@@ -26,7 +26,7 @@ export function followRoutes(writesLimited: RequestHandler): Router {
       checkSelf(me, body.user);
       const object = await findObject(body.type, body.id);
       const created = !(await isFollowing(me, object, { flag: body.flag ?? '' }));
-      const saved = await follow(me, object, { flag: body.flag, actorOnly: body.actorOnly });
+      const saved = await follow(me, object, { flag: body.flag, actorOnly: body.actorOnly, notify: followedNotice(object, me) });
       res.status(created ? 201 : 200).json({
         object: refOfInstance(baseUrl(req), object),
         flag: saved.flag,

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import {
   ActionJson,
+  ApiStreamQuery,
+  ApiUserStreamQuery,
   As2Json,
   CreateTokenBody,
   apiSchemas,
@@ -10,16 +12,22 @@ import {
   FollowersJson,
   FollowingJson,
   FollowJson,
+  GroupedNotificationPageJson,
+  GroupedStreamPageJson,
   LoginBody,
+  MarkReadBody,
+  NotificationPageJson,
+  NotificationQuery,
+  NotificationReadJson,
+  ReadMarkerJson,
   NewTokenJson,
   SendActionBody,
   SessionJson,
   StreamPageJson,
-  StreamQuery,
   TokenListJson,
   UnfollowBody,
   UnfollowJson,
-  UserStreamQuery,
+  UnreadCountJson,
 } from '../shared/schemas.js';
 
 type Json = Record<string, unknown>;
@@ -68,7 +76,9 @@ export function openApiDocument(): Json {
   if (cached) return cached;
   const components = componentSchemas();
   const error = jsonSchema(ErrorJson, 'output');
-  const page = jsonSchema(StreamPageJson, 'output');
+  // With grouped=true a page holds groups instead of actions.
+  const page = { anyOf: [jsonSchema(StreamPageJson, 'output'), jsonSchema(GroupedStreamPageJson, 'output')] };
+  const notificationPage = { anyOf: [jsonSchema(NotificationPageJson, 'output'), jsonSchema(GroupedNotificationPageJson, 'output')] };
   const as2 = jsonSchema(As2Json, 'output');
   const errors = (...statuses: number[]) =>
     Object.fromEntries(statuses.map((status) => [String(status), { description: 'Error', content: json(error) }]));
@@ -79,7 +89,7 @@ export function openApiDocument(): Json {
     },
     ...errors(400, 404),
   };
-  const streamQuery = queryParameters(StreamQuery);
+  const streamQuery = queryParameters(ApiStreamQuery);
   const typeParam = pathParameter('type', 'A registered model name, e.g. User');
   const idParam = pathParameter('id', "The object's primary key");
   const body = (schema: z.ZodType) => ({ required: true, content: json(jsonSchema(schema, 'input')) });
@@ -109,7 +119,7 @@ export function openApiDocument(): Json {
         get: {
           summary: "The logged-in user's feed (with withUserActivity, their own private actions too); actions about them show their private data",
           security: auth,
-          parameters: queryParameters(UserStreamQuery),
+          parameters: queryParameters(ApiUserStreamQuery),
           responses: { ...streamResponses, ...errors(401) },
         },
       },
@@ -157,6 +167,49 @@ export function openApiDocument(): Json {
           summary: 'What a user follows (public), a page at a time: earliest first; pass `next` as `after`',
           parameters: [pathParameter('userId', 'User id'), ...queryParameters(FollowListQuery)],
           responses: { '200': ok('Followed objects', FollowingJson), ...errors(400, 404) },
+        },
+      },
+      '/api/notifications': {
+        get: {
+          summary: 'Your notifications, newest first, each with whether you read it (grouped=true: groups of them)',
+          security: auth,
+          parameters: queryParameters(NotificationQuery),
+          responses: {
+            '200': {
+              description: 'A page of notifications; Activity Streams 2.0 with Accept: application/activity+json',
+              content: { ...json(notificationPage), 'application/activity+json': { schema: as2 } },
+            },
+            ...errors(400, 401),
+          },
+        },
+      },
+      '/api/notifications/unread-count': {
+        get: {
+          summary: 'How many of your notifications are unread, counted up to 100',
+          security: auth,
+          responses: { '200': ok('Unread notifications', UnreadCountJson), ...errors(401) },
+        },
+      },
+      '/api/notifications/read': {
+        post: {
+          summary: 'Mark your notifications read up to one (the newest you were shown); newer ones stay unread',
+          security: auth,
+          requestBody: body(MarkReadBody),
+          responses: { '200': ok('The read marker', ReadMarkerJson), ...errors(400, 401, 403, 415) },
+        },
+      },
+      '/api/notifications/{id}/read': {
+        post: {
+          summary: 'Mark one of your notifications read',
+          security: auth,
+          parameters: [pathParameter('id', 'Notification id')],
+          responses: { '200': ok('Marked', NotificationReadJson), ...errors(400, 401, 403, 404) },
+        },
+        delete: {
+          summary: 'Mark one of your notifications unread',
+          security: auth,
+          parameters: [pathParameter('id', 'Notification id')],
+          responses: { '200': ok('Marked', NotificationReadJson), ...errors(400, 401, 403, 404) },
         },
       },
       '/api/session': {

@@ -6,6 +6,7 @@ import { actionRoutes } from './action-routes.js';
 import { refuseNulCharacters } from '../middleware/nul-characters.js';
 import { HttpError, jsonErrorHandler, jsonNotFound } from '../shared/errors.js';
 import { followRoutes } from './follow-routes.js';
+import { notificationRoutes } from './notification-routes.js';
 import { openApiDocument } from './openapi.js';
 import { streamRoutes } from './stream-routes.js';
 
@@ -36,7 +37,7 @@ export function apiRouter(sessions: RequestHandler, writesLimited: RequestHandle
   });
   router.use(jsonBodiesOnly, express.json({ limit: BODY_LIMIT, strict: true, reviver: refuseNulCharacters }));
   router.use(callers(sessions));
-  router.use(sessionRoutes(), tokenRoutes(writesLimited), streamRoutes(), actionRoutes(writesLimited), followRoutes(writesLimited));
+  router.use(sessionRoutes(), tokenRoutes(writesLimited), streamRoutes(), actionRoutes(writesLimited), followRoutes(writesLimited), notificationRoutes());
   router.use(jsonNotFound);
   router.use(jsonErrorHandler);
   return router;

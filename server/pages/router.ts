@@ -1,31 +1,77 @@
 import { z } from 'zod';
-import { Router, type Request, type RequestHandler } from 'express';
-import { Action, canSee, seesPrivate, followers, following, labelOf, loadReferences, registry } from '../../actstream/index.js';
+import express, { Router, type Request, type RequestHandler } from 'express';
+import {
+  Action,
+  canSee,
+  seesPrivate,
+  followers,
+  following,
+  labelOf,
+  loadReferences,
+  markRead,
+  notifications,
+  registry,
+  unreadCount,
+  type GroupedPage,
+  type StreamPage,
+} from '../../actstream/index.js';
+import { csrfTokenMatches } from '../../auth/csrf.js';
 import { User } from '../../models/index.js';
 import { callers, optionalUser } from '../middleware/caller.js';
-import { errorHandler, notFound, type ErrorFormat } from '../shared/errors.js';
+import { errorHandler, HttpError, notFound, type ErrorFormat } from '../shared/errors.js';
 import { handler } from '../shared/handler.js';
 import { findObject } from '../shared/objects.js';
 import { refOfInstance } from '../shared/present.js';
-import { ActionIdParams, FollowListQuery, ObjectParams, StreamQuery, TypeParams, UserIdParams } from '../shared/schemas.js';
-import { modelStreamPage, objectStreamPage } from '../shared/stream-source.js';
+import { ActionIdParams, ApiStreamQuery, FollowListQuery, NotificationQuery, ObjectParams, TypeParams, UserIdParams } from '../shared/schemas.js';
+import { modelStreamGroups, modelStreamPage, objectStreamGroups, objectStreamPage } from '../shared/stream-source.js';
 import { paths, withQuery } from '../shared/urls.js';
 import { loginRoutes } from './login-routes.js';
 import { render } from './render.js';
-import { actionView, alternates, modelFeedBase, objectFeedBase } from './view-models.js';
+import { actionView, alternates, groupView, modelFeedBase, notificationGroupView, notificationView, objectFeedBase } from './view-models.js';
 
-/** Only the page size and cursor come from the query on pages; the rest would make odd links. */
-const PageQuery = z.object(StreamQuery.pick({ limit: true, before: true }).shape);
+/** Only the page size, cursor and grouping come from the query on pages; the rest would make odd links. */
+const PageQuery = z.object(ApiStreamQuery.pick({ limit: true, before: true, grouped: true }).shape);
+const MarkAllForm = z.object({ _csrf: z.string().max(200).default(''), upTo: z.string().regex(/^\d{1,15}$/), grouped: z.string().max(10).optional() });
+// The header shows up to this many unread notifications, then "99+": a bounded count on every page.
+const HEADER_CAP = 99;
 
-/** What every page's layout needs: who is logged in, and the token its logout form posts. */
+/** What every page's layout needs: who is logged in, their unread count, and the token its forms post. */
 async function layout(req: Request) {
   const user = await optionalUser(req);
-  return { user: user ? refOfInstance('', user) : null, csrfToken: user ? req.session?.csrfToken : undefined };
+  if (!user) return { user: null, csrfToken: undefined, unread: null };
+  return { user: refOfInstance('', user), csrfToken: req.session?.csrfToken, unread: await unreadCount(user, { cap: HEADER_CAP }) };
+}
+
+/** This page's path with some of its query changed (links keep the page size and grouping). */
+function pagePath(req: Request, changes: Record<string, string | undefined>): string {
+  const keep: Record<string, string | undefined> = {};
+  for (const key of ['limit', 'grouped', 'unread']) if (typeof req.query[key] === 'string') keep[key] = req.query[key] as string;
+  return withQuery(req.baseUrl + req.path, { ...keep, ...changes });
 }
 
 function nextPath(req: Request, next: string | null): string | null {
-  if (!next) return null;
-  return withQuery(req.baseUrl + req.path, { limit: typeof req.query.limit === 'string' ? req.query.limit : undefined, before: next });
+  return next ? pagePath(req, { before: next }) : null;
+}
+
+async function requirePageUser(req: Request, message: string) {
+  const user = await optionalUser(req);
+  if (!user) throw new HttpError(401, 'unauthorized', message);
+  return user;
+}
+
+/** A page of the user's notifications (or groups of them) for notifications.njk, and the newest one's id. */
+async function notificationsView(user: User, options: { limit?: number; before?: string; unreadOnly: boolean; grouped: boolean }) {
+  if (options.grouped) {
+    const page = await notifications(user, { ...options, grouped: true });
+    return { items: page.items.map((entry) => notificationGroupView(entry)), next: page.next, newestId: page.items[0]?.items[0].id ?? null };
+  }
+  const page = await notifications(user, { ...options, grouped: false });
+  return { items: page.items.map((item) => notificationView(item, user)), next: page.next, newestId: page.items[0]?.id ?? null };
+}
+
+/** A public stream page's entries for stream.njk: actions, or groups of them. */
+function streamItems(page: StreamPage | GroupedPage) {
+  return 'groups' in page ? { groups: page.groups.map((g) => groupView(g)) } : { actions: page.actions.map((a) => actionView(a, null)) };
 }
 
 /** The link to a follower / following list's next page, keeping the flag and page size asked for. */
@@ -45,7 +91,7 @@ const asPage: ErrorFormat = (req, res, error) => {
 /** Server-rendered public pages: streams of objects and models, action details, followers and following. */
 export function pagesRouter(sessions: RequestHandler, secret: string): Router {
   const router = Router();
-  router.use(['/streams', '/actions', '/followers', '/following', '/login', '/logout'], callers(sessions));
+  router.use(['/streams', '/actions', '/followers', '/following', '/notifications', '/login', '/logout'], callers(sessions));
   router.use(loginRoutes(secret));
 
   // The site's front page is the list of streams (a fixed path, never one from the request).
@@ -63,11 +109,13 @@ export function pagesRouter(sessions: RequestHandler, secret: string): Router {
     '/streams/:type',
     handler(async (req, res) => {
       const { type } = TypeParams.parse(req.params);
-      const page = await modelStreamPage(type, PageQuery.parse(req.query));
+      const { grouped, ...options } = PageQuery.parse(req.query);
+      const page = grouped ? await modelStreamGroups(type, options) : await modelStreamPage(type, options);
       render(res, 200, 'stream.njk', {
         title: `Activity on ${type}`,
         heading: `Activity on ${type}`,
-        actions: page.actions.map((a) => actionView(a, null)),
+        ...streamItems(page),
+        togglePath: pagePath(req, { grouped: grouped ? undefined : 'true' }),
         nextPath: nextPath(req, page.next),
         alternates: alternates(modelFeedBase(type), paths.modelApi(type), `Activity on ${type}`),
         feeds: [
@@ -83,7 +131,8 @@ export function pagesRouter(sessions: RequestHandler, secret: string): Router {
     '/streams/:type/:id',
     handler(async (req, res) => {
       const { type, id } = ObjectParams.parse(req.params);
-      const { object, page } = await objectStreamPage('any', type, id, PageQuery.parse(req.query));
+      const { grouped, ...options } = PageQuery.parse(req.query);
+      const { object, page } = grouped ? await objectStreamGroups('any', type, id, options) : await objectStreamPage('any', type, id, options);
       const label = labelOf(object);
       const links = [
         { title: `All ${type} activity`, href: paths.modelPage(type) },
@@ -95,7 +144,8 @@ export function pagesRouter(sessions: RequestHandler, secret: string): Router {
         heading: label,
         subheading: type,
         links,
-        actions: page.actions.map((a) => actionView(a, null)),
+        ...streamItems(page),
+        togglePath: pagePath(req, { grouped: grouped ? undefined : 'true' }),
         nextPath: nextPath(req, page.next),
         alternates: alternates(objectFeedBase(type, id), paths.objectApi('any', type, id), `Activity of ${label}`),
         feeds: [
@@ -149,7 +199,46 @@ export function pagesRouter(sessions: RequestHandler, secret: string): Router {
     }),
   );
 
-  router.use(['/streams', '/actions', '/followers', '/following'], (_req, _res, next) => next(notFound('This page')));
-  router.use(['/streams', '/actions', '/followers', '/following', '/login', '/logout'], errorHandler(asPage));
+  router.get(
+    '/notifications',
+    handler(async (req, res) => {
+      res.set('Cache-Control', 'private, no-store');
+      const user = await requirePageUser(req, 'Log in to see your notifications.');
+      const { limit, before, unread, grouped } = NotificationQuery.parse(req.query);
+      const { items, next, newestId } = await notificationsView(user, { limit, before, unreadOnly: unread === true, grouped: grouped === true });
+      render(res, 200, 'notifications.njk', {
+        title: 'Notifications',
+        heading: 'Notifications',
+        items,
+        grouped: grouped === true,
+        unreadOnly: unread === true,
+        markAllUpTo: before === undefined && items.some((item) => !item.read) ? newestId : null,
+        nextPath: nextPath(req, next),
+        paths: {
+          all: pagePath(req, { unread: undefined }),
+          unread: pagePath(req, { unread: 'true' }),
+          grouped: pagePath(req, { grouped: 'true' }),
+          ungrouped: pagePath(req, { grouped: undefined }),
+        },
+        ...(await layout(req)),
+      });
+    }),
+  );
+
+  router.post(
+    '/notifications/read',
+    express.urlencoded({ extended: false, limit: '8kb' }),
+    handler(async (req, res) => {
+      const user = await requirePageUser(req, 'Log in to see your notifications.');
+      const form = MarkAllForm.parse(req.body ?? {});
+      if (!csrfTokenMatches(req, form._csrf)) throw new HttpError(403, 'csrf_failed', 'The form expired; reload the page and try again.');
+      await markRead(user, { upTo: Number(form.upTo) });
+      // A fixed path back, never one from the request.
+      res.redirect(303, form.grouped === 'true' ? '/notifications?grouped=true' : '/notifications');
+    }),
+  );
+
+  router.use(['/streams', '/actions', '/followers', '/following', '/notifications'], (_req, _res, next) => next(notFound('This page')));
+  router.use(['/streams', '/actions', '/followers', '/following', '/notifications', '/login', '/logout'], errorHandler(asPage));
   return router;
 }

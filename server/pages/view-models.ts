@@ -1,10 +1,30 @@
-import { timesince, type Action, type Viewer } from '../../actstream/index.js';
-import { actionJson } from '../shared/present.js';
+import type { Model } from 'sequelize';
+import { timesince, type Action, type ActionGroup, type NotificationGroup, type NotificationItem, type Viewer } from '../../actstream/index.js';
+import { actionJson, groupJson } from '../shared/present.js';
 import { paths } from '../shared/urls.js';
 
 /** An action as `viewer` may see it, for the templates: the API's shape with site-relative links, plus "3 hours" for the time. */
 export function actionView(action: Action, viewer: Viewer, now = new Date()) {
   return { ...actionJson('', action, viewer, now), ago: timesince(action.timestamp, now) };
+}
+
+/**
+ * A group for the templates: the API's shape with site-relative links, the actors to name (all of
+ * up to 3, else the 2 most recent and "N others") and "3 hours" for the newest member's time.
+ */
+export function groupView(group: ActionGroup, now = new Date()) {
+  const json = groupJson('', group, now);
+  const named = group.actorCount <= 3 ? json.actors : json.actors.slice(0, 2);
+  return { ...json, named, others: group.actorCount - named.length, ago: timesince(group.newest.timestamp, now) };
+}
+
+/** One of `user`'s notifications (their own view). */
+export function notificationView(item: NotificationItem, user: Model, now = new Date()) {
+  return { id: item.id, read: item.read, action: actionView(item.action, user, now) };
+}
+
+export function notificationGroupView(entry: NotificationGroup, now = new Date()) {
+  return { ids: entry.items.map((item) => item.id), read: entry.read, group: groupView(entry.group, now) };
 }
 
 export interface Alternate {

@@ -1,6 +1,15 @@
 import type { Model } from 'sequelize';
-import { labelOf, labelOfReference, visibleData, type Action, type Viewer } from '../../actstream/index.js';
-import type { ActionJsonType, ObjectRefType } from './schemas.js';
+import {
+  labelOf,
+  labelOfReference,
+  visibleData,
+  type Action,
+  type ActionGroup,
+  type NotificationGroup,
+  type NotificationItem,
+  type Viewer,
+} from '../../actstream/index.js';
+import type { ActionGroupJsonType, ActionJsonType, NotificationGroupJsonType, NotificationJsonType, ObjectRefType } from './schemas.js';
 import { paths } from './urls.js';
 
 type Role = 'actor' | 'target' | 'actionObject';
@@ -57,5 +66,39 @@ export function actionJson(base: string, action: Action, viewer: Viewer, now = n
     actionObject: roleRef(base, action, 'actionObject'),
     target: roleRef(base, action, 'target'),
     url: base + paths.actionPage(action.id),
+  };
+}
+
+/**
+ * A group of actions: its sentence, counts, up to 3 actors and its newest and oldest members. It
+ * shows no action's data or description, so it is the same for every viewer.
+ */
+export function groupJson(base: string, group: ActionGroup, now = new Date()): ActionGroupJsonType {
+  const point = (member: Action) => ({ id: member.id, timestamp: member.timestamp.toISOString(), url: base + paths.actionPage(member.id) });
+  return {
+    verb: group.verb,
+    headline: group.headline,
+    sentence: group.toString(now),
+    count: group.count,
+    actorCount: group.actorCount,
+    actors: group.sampleActions.map((member) => roleRef(base, member, 'actor')!),
+    actionObject: roleRef(base, group.newest, 'actionObject'),
+    target: roleRef(base, group.newest, 'target'),
+    newest: point(group.newest),
+    oldest: point(group.oldest),
+  };
+}
+
+/** One of `user`'s notifications (their own view): its action presented as everywhere else, and whether it is read. */
+export function notificationJson(base: string, item: NotificationItem, user: Model, now = new Date()): NotificationJsonType {
+  return { id: item.id, read: item.read, notifiedAt: item.notifiedAt.toISOString(), action: actionJson(base, item.action, user, now) };
+}
+
+export function notificationGroupJson(base: string, entry: NotificationGroup, now = new Date()): NotificationGroupJsonType {
+  return {
+    ids: entry.items.map((item) => item.id),
+    read: entry.read,
+    unread: entry.items.filter((item) => !item.read).length,
+    group: groupJson(base, entry.group, now),
   };
 }

@@ -23,6 +23,23 @@ export const UserStreamQuery = StreamQuery.extend({
   onlyAfterFollow: booleanParam.optional(),
 });
 
+/** The API's streams take `grouped` too (the feeds and pages choose their own). */
+const groupedParam = booleanParam.optional().describe('Fold consecutive similar actions into groups ("Ann, Bob and 3 others joined Climbers")');
+export const ApiStreamQuery = StreamQuery.extend({ grouped: groupedParam });
+export const ApiUserStreamQuery = UserStreamQuery.extend({ grouped: groupedParam });
+
+export const NotificationQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(MAX_LIMIT).optional(),
+  before: z.string().min(1).max(200).optional().describe('The `next` cursor of the previous page'),
+  unread: booleanParam.optional().describe('Only unread notifications'),
+  grouped: groupedParam,
+});
+const notificationId = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+export const MarkReadBody = z.strictObject({
+  upTo: notificationId.describe('The id of the newest notification the user was shown; newer ones stay unread'),
+});
+export const NotificationIdParams = z.object({ id: z.string().regex(/^\d{1,15}$/, 'must be a positive integer') });
+
 export const StreamKind = z.enum(['actor', 'target', 'action-object', 'any']);
 
 export const ObjectParams = z.object({ type: z.string().min(1).max(100), id: z.string().min(1).max(255) });
@@ -109,6 +126,55 @@ export const StreamPageJson = z
   .strictObject({ actions: z.array(ActionJson), next: z.string().nullable() })
   .register(apiSchemas, { id: 'StreamPage' });
 
+const ActionPoint = z.strictObject({ id: z.number().int(), timestamp: z.string(), url: z.string() });
+
+export const ActionGroupJson = z
+  .strictObject({
+    verb: z.string(),
+    headline: z.string().describe('"Ann, Bob and 3 others joined Climbers"'),
+    sentence: z.string().describe('The headline and when: "… 2 hours ago"'),
+    count: z.number().int().describe('Actions in the group'),
+    actorCount: z.number().int().describe('Distinct actors'),
+    actors: z.array(ObjectRef).describe('Up to 3 actors, most recent first'),
+    actionObject: ObjectRef.nullable(),
+    target: ObjectRef.nullable(),
+    newest: ActionPoint,
+    oldest: ActionPoint,
+  })
+  .register(apiSchemas, { id: 'ActionGroup' });
+
+export const GroupedStreamPageJson = z
+  .strictObject({ groups: z.array(ActionGroupJson), next: z.string().nullable() })
+  .register(apiSchemas, { id: 'GroupedStreamPage' });
+
+export const NotificationJson = z
+  .strictObject({ id: z.number().int(), read: z.boolean(), notifiedAt: z.string(), action: ActionJson })
+  .register(apiSchemas, { id: 'Notification' });
+
+export const NotificationGroupJson = z
+  .strictObject({
+    ids: z.array(z.number().int()).describe('The notifications in the group, newest first'),
+    read: z.boolean().describe('Every one of them read'),
+    unread: z.number().int(),
+    group: ActionGroupJson,
+  })
+  .register(apiSchemas, { id: 'NotificationGroup' });
+
+export const NotificationPageJson = z
+  .strictObject({ items: z.array(NotificationJson), next: z.string().nullable() })
+  .register(apiSchemas, { id: 'NotificationPage' });
+
+export const GroupedNotificationPageJson = z
+  .strictObject({ items: z.array(NotificationGroupJson), next: z.string().nullable() })
+  .register(apiSchemas, { id: 'GroupedNotificationPage' });
+
+export const UnreadCountJson = z
+  .strictObject({ count: z.number().int(), capped: z.boolean().describe('More are unread than `count` says') })
+  .register(apiSchemas, { id: 'UnreadCount' });
+
+export const ReadMarkerJson = z.strictObject({ readUpTo: z.number().int().nullable() }).register(apiSchemas, { id: 'ReadMarker' });
+export const NotificationReadJson = z.strictObject({ id: z.number().int(), read: z.boolean() }).register(apiSchemas, { id: 'NotificationRead' });
+
 export const ErrorJson = z
   .strictObject({
     error: z.strictObject({ code: z.string(), message: z.string(), details: z.unknown() }),
@@ -153,4 +219,7 @@ export const TokenListJson = z.strictObject({ tokens: z.array(TokenJson) }).regi
 export const As2Json = z.looseObject({ '@context': z.string(), type: z.string() }).register(apiSchemas, { id: 'ActivityStreams' });
 
 export type ActionJsonType = z.infer<typeof ActionJson>;
+export type ActionGroupJsonType = z.infer<typeof ActionGroupJson>;
+export type NotificationJsonType = z.infer<typeof NotificationJson>;
+export type NotificationGroupJsonType = z.infer<typeof NotificationGroupJson>;
 export type ObjectRefType = z.infer<typeof ObjectRef>;

@@ -3,9 +3,12 @@ import {
   actionObjectStream,
   actorStream,
   anyStream,
+  groupedStream,
   modelStream,
   targetStream,
   userStream,
+  type AnyModel,
+  type GroupedPage,
   type StreamOptions,
   type StreamPage,
   type UserStreamOptions,
@@ -42,4 +45,24 @@ export function modelStreamPage(type: string, options: StreamOptions): Promise<S
 /** A user's own feed: with their own activity, their private actions are theirs to see. */
 export function ownFeedPage(user: Model, options: UserStreamOptions): Promise<StreamPage> {
   return userStream(user, { ...options, includeOwnPrivate: options.withUserActivity === true });
+}
+
+// The same streams read grouped ("Ann, Bob and 3 others joined Climbers").
+
+export async function objectStreamGroups(
+  kind: ObjectStreamKind,
+  type: string,
+  id: string,
+  options: StreamOptions,
+): Promise<{ object: Model; page: GroupedPage }> {
+  const object = await findObject(type, id);
+  return { object, page: await groupedStream(byKind[kind], object, options) };
+}
+
+export function modelStreamGroups(type: string, options: StreamOptions): Promise<GroupedPage> {
+  return groupedStream(modelStream, modelOf(type) as AnyModel | Model, options);
+}
+
+export function ownFeedGroups(user: Model, options: UserStreamOptions): Promise<GroupedPage> {
+  return groupedStream<Model, UserStreamOptions>(userStream, user, { ...options, includeOwnPrivate: options.withUserActivity === true });
 }

@@ -9,7 +9,7 @@ import { resetDatabase } from '../helpers/database.js';
 import { breakRecording, repairRecording } from '../helpers/recording-failure.js';
 import { adminApp, makeUser, STAFF_PASSWORD } from './helpers.js';
 
-// The real AdminJS UI in Debian's chromium: log in, create a concert through the form, then find
+// The real AdminJS UI in a real Chromium (test/helpers/chromium.ts): log in, create a concert through the form, then find
 // its actions in the Action log, in the concert's Activity view and on the dashboard.
 describe('admin in a browser', function () {
   this.timeout(120_000);

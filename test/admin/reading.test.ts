@@ -196,14 +196,16 @@ describe('admin: reading actions', () => {
   });
 
   describe('dashboard', () => {
-    it('gives the latest actions across the site, private ones included, newest first', async () => {
+    it('gives the latest actions across the site, private ones included, newest first, similar ones grouped', async () => {
       const res = await agent.get('/admin/api/dashboard');
       expect(res.status).to.equal(200);
-      const actions = res.body.actions as { verb: string; sentence: string; public: boolean }[];
-      expect(actions).to.have.length(20);
-      expect(actions[0].sentence).to.match(/^Ann liked Opener /);
-      const all = await Action.findAll({ order: [['timestamp', 'DESC'], ['id', 'DESC']], limit: 20 });
-      expect(actions.map((a) => a.verb)).to.deep.equal(all.map((a) => a.verb));
+      const groups = res.body.groups as { id: number; verb: string; sentence: string; public: boolean; count: number; actorCount: number }[];
+      expect(groups.map((g) => `${g.verb}×${g.count}`)).to.deep.equal(['liked×25', 'reached level 10×1', 'updated×1', 'booked a concert×1', 'joined×1']);
+      expect(groups[0].sentence).to.match(/^Ann liked Opener /);
+      expect(groups[0].actorCount).to.equal(1);
+      const newest = await Action.findOne({ order: [['timestamp', 'DESC'], ['id', 'DESC']] });
+      expect(groups[0].id).to.equal(newest!.id);
+      expect(groups[1].public).to.equal(false);
     });
   });
 

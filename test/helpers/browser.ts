@@ -5,14 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Express } from 'express';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { chromiumLaunch, missingLibraries } from './chromium.js';
 
 /** Screenshots go here (git-ignored); look at them after a run. */
 export const ARTIFACTS = join(process.cwd(), 'test', 'artifacts');
-
-// Debian's chromium, never a downloaded one; the network flags keep it from calling home on a
-// closed network.
-const CHROMIUM = '/usr/bin/chromium';
-const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 export interface TestBrowser {
   context: BrowserContext;
@@ -20,16 +16,28 @@ export interface TestBrowser {
   close(): Promise<void>;
 }
 
-/** Headless chromium with a fresh profile. */
+/** Headless chromium (see chromium.ts for which one) with a fresh profile. */
 export async function openBrowser(options: { viewport: { width: number; height: number }; javaScriptEnabled?: boolean }): Promise<TestBrowser> {
   mkdirSync(ARTIFACTS, { recursive: true });
+  const launch = await chromiumLaunch();
   const profile = mkdtempSync(join(tmpdir(), 'actstream-chromium-'));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: FLAGS,
-    ...options,
-  });
+  let context: BrowserContext;
+  try {
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath: launch.executablePath,
+      headless: true,
+      args: launch.args,
+      env: { ...process.env, ...launch.env },
+      ...options,
+    });
+  } catch (error) {
+    rmSync(profile, { recursive: true, force: true });
+    const missing = launch.source === 'packaged' ? await missingLibraries(launch) : [];
+    if (missing.length) {
+      throw new Error(`The packaged Chromium (${launch.executablePath}) cannot start: this machine lacks ${missing.join(', ')}.`, { cause: error });
+    }
+    throw error;
+  }
   const page = context.pages()[0] ?? (await context.newPage());
   // AdminJS's login page links a web font that cannot load offline; don't wait for it.
   await page.route(/fonts\.googleapis|fonts\.gstatic/, (route) => route.abort());

@@ -39,7 +39,10 @@ export async function databaseUrl(): Promise<string> {
 }
 
 // Children before parents, so foreign keys never object.
-const TABLES = ['rate_limits', 'api_tokens', 'actstream_actions', 'actstream_follows', 'concerts', 'comments', 'locations', 'bands', 'groups', 'users'];
+const TABLES = [
+  'rate_limits', 'api_tokens', 'actstream_notification_overrides', 'actstream_notification_markers', 'actstream_notifications',
+  'actstream_actions', 'actstream_follows', 'concerts', 'comments', 'locations', 'bands', 'groups', 'users',
+];
 
 /** Empties every table the suite writes to (extra: test-only tables). */
 export async function resetDatabase(extra: string[] = []): Promise<void> {

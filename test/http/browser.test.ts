@@ -4,7 +4,7 @@ import type { Page } from 'playwright-core';
 import { ARTIFACTS, listen, openBrowser, type TestBrowser, type TestServer } from '../helpers/browser.js';
 import { seedWorld, testApp, type World } from './fixtures.js';
 
-// The public pages in Debian's chromium: open a user's stream, follow a link in a sentence to the
+// The public pages in a real Chromium: open a user's stream, follow a link in a sentence to the
 // group's stream, and page back through the group's activity.
 describe('public pages in a browser', function () {
   this.timeout(120_000);

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import type { Express } from 'express';
 import request from 'supertest';
 import { Ajv2020 } from 'ajv/dist/2020.js';
+import { action } from '../../actstream/index.js';
 import { bearerFor, loggedIn, PASSWORD, seedWorld, testApp, type World } from './fixtures.js';
 
 type Json = Record<string, unknown>;
@@ -64,6 +65,7 @@ describe('HTTP: OpenAPI document', () => {
     expect(doc.openapi).to.equal('3.1.0');
     const schemas = (doc.components as Json).schemas as Json;
     expect(schemas).to.include.keys(['Action', 'ObjectRef', 'StreamPage', 'Error', 'Follow', 'Session', 'Token', 'NewToken']);
+    expect(schemas).to.include.keys(['ActionGroup', 'GroupedStreamPage', 'Notification', 'NotificationPage', 'GroupedNotificationPage', 'UnreadCount', 'ReadMarker']);
     for (const [name, schema] of Object.entries(schemas)) {
       expect(() => ajv.compile(schemaOf(schema as Json)), name).not.to.throw();
     }
@@ -71,6 +73,7 @@ describe('HTTP: OpenAPI document', () => {
 
   it('describes every GET response the API gives, errors included', async () => {
     const bob = await bearerFor(w.bob);
+    for (const verb of ['waved', 'waved']) await action.send(w.ann, { verb, actionObject: w.concert, target: w.climbers, notify: [w.bob] });
     await w.concert.destroy(); // deleted references must fit the schema too
     const gets: [string, string | null, string | null][] = [
       [`/api/streams/actor/User/${w.ann.id}`, null, null],
@@ -92,6 +95,18 @@ describe('HTTP: OpenAPI document', () => {
       ['/api/streams/any/Nope/1', null, null],
       ['/api/streams/model/User?limit=0', null, null],
       ['/api/streams/model/User?before=zzz', null, null],
+      [`/api/streams/target/Group/${w.climbers.id}?grouped=true`, null, null],
+      [`/api/streams/any/Group/${w.climbers.id}?grouped=true`, null, 'application/activity+json'],
+      ['/api/streams/user?grouped=true&withUserActivity=true', bob, null],
+      ['/api/notifications', bob, null],
+      ['/api/notifications?unread=true&limit=1', bob, null],
+      ['/api/notifications?grouped=true', bob, null],
+      ['/api/notifications', bob, 'application/activity+json'],
+      ['/api/notifications?grouped=true', bob, 'application/activity+json'],
+      ['/api/notifications', null, null],
+      ['/api/notifications?limit=0', bob, null],
+      ['/api/notifications/unread-count', bob, null],
+      ['/api/notifications/unread-count', null, null],
     ];
     for (const [path, auth, accept] of gets) {
       const req = request(app).get(path);
@@ -133,6 +148,17 @@ describe('HTTP: OpenAPI document', () => {
     conforms('DELETE', `/api/tokens/${token.body.id}`, await agent.delete(`/api/tokens/${token.body.id}`).set('X-CSRF-Token', csrf));
     conforms('DELETE', `/api/tokens/${token.body.id}`, await agent.delete(`/api/tokens/${token.body.id}`).set('X-CSRF-Token', csrf));
     conforms('DELETE', '/api/tokens', await agent.delete('/api/tokens').set('X-CSRF-Token', csrf));
+    await action.send(w.bob, { verb: 'waved', target: w.climbers, notify: [w.ann] });
+    const [notification] = (await agent.get('/api/notifications')).body.items as { id: number }[];
+    conforms('POST', '/api/notifications/read', await agent.post('/api/notifications/read').set('X-CSRF-Token', csrf).send({ upTo: notification.id }));
+    conforms('POST', '/api/notifications/read', await agent.post('/api/notifications/read').set('X-CSRF-Token', csrf).send({}));
+    conforms('POST', '/api/notifications/read', await agent.post('/api/notifications/read').send({ upTo: notification.id }));
+    conforms('POST', '/api/notifications/read', await request(app).post('/api/notifications/read').send({ upTo: 1 }));
+    conforms('DELETE', `/api/notifications/${notification.id}/read`, await agent.delete(`/api/notifications/${notification.id}/read`).set('X-CSRF-Token', csrf));
+    conforms('POST', `/api/notifications/${notification.id}/read`, await agent.post(`/api/notifications/${notification.id}/read`).set('X-CSRF-Token', csrf));
+    conforms('POST', '/api/notifications/999999/read', await agent.post('/api/notifications/999999/read').set('X-CSRF-Token', csrf));
+    conforms('POST', '/api/notifications/x/read', await agent.post('/api/notifications/x/read').set('X-CSRF-Token', csrf));
+
     conforms('DELETE', '/api/session', await agent.delete('/api/session').set('X-CSRF-Token', csrf));
   });
 });

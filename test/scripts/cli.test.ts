@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { expect } from 'chai';
 import { connect } from '../../db/connect.js';
 import { migrate } from '../../db/migrate.js';
+import { nodeVersionProblem } from '../../scripts/check-node.js';
 
 const run = promisify(execFile);
 
@@ -64,5 +65,18 @@ describe('command-line scripts', function () {
     const { stdout } = await run(cli, ['db:migrate:status'], { env });
     expect(stdout).to.match(/up 20261127000001-actstream\.cjs/);
     expect(stdout).not.to.match(/^down /m);
+  });
+
+  it('npm start first checks the Node version against package.json\'s engines, with a clear message', async () => {
+    const range = '^20.19.0 || >=22.13.0';
+    expect(nodeVersionProblem('v20.19.0', range)).to.equal(null);
+    expect(nodeVersionProblem('v22.13.0', range)).to.equal(null);
+    expect(nodeVersionProblem('v20.11.1', range)).to.equal(
+      'Actstream needs Node ^20.19.0 || >=22.13.0 (package.json "engines"); this is Node v20.11.1. Install a newer Node (e.g. the current 20.x or 22.x) and run npm ci again.',
+    );
+    expect(nodeVersionProblem('v22.3.0', range)).to.match(/^Actstream needs Node /);
+    // This Node passes the real check (the script is what `npm start` runs first).
+    const checked = await run(process.execPath, ['--import', 'tsx', 'scripts/check-node.ts']);
+    expect(checked.stderr).to.equal('');
   });
 });
