@@ -111,7 +111,7 @@ describe('reliability: the known holes stay closed', function () {
     expect(shown.body.record.params).to.deep.include({ verb: 'booked', actionObjectType: 'Concert', actionObjectId: String(concert.id) });
     const dashboard = await admin.get('/admin/api/dashboard');
     expect(dashboard.status, dashboard.text.slice(0, 200)).to.equal(200);
-    expect(JSON.stringify(dashboard.body.actions)).to.include(`Concert ${concert.id}`);
+    expect(JSON.stringify(dashboard.body.groups)).to.include(`Concert ${concert.id}`);
   });
 
   describe('admin', () => {
