@@ -32,6 +32,14 @@ export interface SendManyItem extends Omit<SendOptions, 'transaction'> {
   actor: Model;
 }
 
+/** Whether a string, or any key or string inside an object or array, holds a NUL character. */
+function hasNul(value: unknown, depth = 0): boolean {
+  if (typeof value === 'string') return value.includes('\u0000');
+  if (value === null || typeof value !== 'object' || depth > 64) return false;
+  if (Array.isArray(value)) return value.some((item) => hasNul(item, depth + 1));
+  return Object.entries(value).some(([key, item]) => key.includes('\u0000') || hasNul(item, depth + 1));
+}
+
 /** Checks everything and turns it into a row; throws before anything is written. */
 function toRow(actor: Model, options: Omit<SendOptions, 'transaction'>): ActionRow {
   currentSettings();
@@ -40,6 +48,10 @@ function toRow(actor: Model, options: Omit<SendOptions, 'transaction'>): ActionR
     throw new ActstreamArgumentError('verb must be a non-empty string');
   }
   if (verb.length > 255) throw new ActstreamArgumentError('verb must be at most 255 characters');
+  // PostgreSQL refuses NUL in text and JSON, and SQLite cuts text at it: refused on every database.
+  if (hasNul(verb) || hasNul(options.description) || hasNul(options.data)) {
+    throw new ActstreamArgumentError('verb, description and data must not contain NUL characters');
+  }
   if (options.timestamp !== undefined && !(options.timestamp instanceof Date && !Number.isNaN(options.timestamp.getTime()))) {
     throw new ActstreamArgumentError('timestamp must be a valid Date');
   }

@@ -1,7 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Model } from 'sequelize';
 
-/** Receives a trackModel hook's failure to record (the write itself already happened). */
+/** Receives a trackModel hook's failure to record (the save goes through without its action). */
 export type TrackingFailureHandler = (error: unknown, instance: Model, verb: string) => void;
 
 interface Context {
@@ -38,11 +38,18 @@ export function isTracking(): boolean {
 }
 
 /**
- * Runs `fn` so that a `trackModel` hook failing to write its action hands the error to `handler`
- * instead of failing the save (an admin keeps the edit and is told). Outside it, failures throw.
+ * An explicit opt-in for apps that prefer availability to a complete audit trail: inside `fn`, a
+ * `trackModel` hook that fails to write its action hands the error to `handler` and the save goes
+ * through without its action. Outside it (the default), the failure fails the save, and in a
+ * transaction nothing of it is kept.
  */
 export function whenTrackingFails<T>(handler: TrackingFailureHandler, fn: () => T): T {
   return storage.run({ ...current(), onTrackingFailure: handler }, fn);
+}
+
+/** True inside `whenTrackingFails`: a failed action write must not fail the save. */
+export function toleratesTrackingFailures(): boolean {
+  return current().onTrackingFailure !== undefined;
 }
 
 /** Hands a tracking failure to the nearest `whenTrackingFails` handler; false when there is none. */

@@ -11,10 +11,14 @@ export class ActstreamArgumentError extends TypeError {
   override name = 'ActstreamArgumentError';
 }
 
-/** Thrown when a stream's `before` cursor is not one that a stream returned. */
+/** Thrown when a cursor (a stream's `before`, a follow list's `after`) is not one that a page returned. */
 export class InvalidCursorError extends Error {
   override name = 'InvalidCursorError';
-  constructor(detail: string) {
+  constructor(
+    detail: string,
+    /** The option (and query parameter) that held it. */
+    readonly parameter: 'before' | 'after' = 'before',
+  ) {
     super(`Malformed cursor: ${detail}`);
   }
 }

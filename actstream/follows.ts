@@ -1,11 +1,13 @@
-import { Op, UniqueConstraintError, type Model, type Transaction, type WhereOptions } from 'sequelize';
+import { Op, UniqueConstraintError, type Model, type Sequelize, type Transaction, type WhereOptions } from 'sequelize';
 import { action } from './actions.js';
+import { decodeCursor, encodeCursor } from './cursor.js';
 import { ActstreamArgumentError } from './errors.js';
 import { Follow } from './models.js';
 import type { Recipients } from './notify.js';
 import { loadObjects } from './references.js';
 import { referenceOf, registeredModel, type AnyModel, type Reference } from './registry.js';
 import { currentSettings } from './setup.js';
+import { ambientTransaction } from './transactions.js';
 
 export interface FollowOptions {
   /** Follow only what the object does as actor (default), or also what is done to it. */
@@ -33,9 +35,33 @@ export interface FlagOption {
   transaction?: Transaction | null;
 }
 
-export interface FollowingOptions extends FlagOption {
+export interface FollowListOptions extends FlagOption {
+  /** Page size: default 50, at most 500. */
+  limit?: number;
+  /** The `next` of the previous page. */
+  after?: string | null;
+}
+
+export interface FollowingOptions extends FollowListOptions {
   /** Only objects of these models. */
   models?: AnyModel[];
+}
+
+export interface FollowersPage {
+  followers: Model[];
+  /** Pass as `after` for the next page; null on the last. */
+  next: string | null;
+}
+
+export interface FollowingPage {
+  following: Model[];
+  next: string | null;
+}
+
+type FollowColumn = 'id' | 'userId' | 'contentType' | 'objectId' | 'flag' | 'started';
+
+function followsSequelize(): Sequelize {
+  return currentSettings().sequelize;
 }
 
 function follower(user: Model): Reference {
@@ -57,47 +83,60 @@ function flagWhere(flag: string | undefined): WhereOptions<Follow> {
   return checkFlag(flag) === undefined ? {} : { flag };
 }
 
-/** `user` follows `obj`; following again makes no duplicate (it updates actorOnly). */
+/**
+ * `user` follows `obj`; following again makes no duplicate (it updates actorOnly). A new follow and
+ * its "started following" action are written together or not at all: in a transaction of their own,
+ * or in a savepoint of the caller's, so that losing a race to an identical follow leaves the
+ * caller's transaction usable (PostgreSQL aborts a transaction at its first failed statement).
+ */
 export async function follow(user: Model, obj: Model, options: FollowOptions = {}): Promise<Follow> {
   const me = follower(user);
   const it = referenceOf(obj);
   const flag = checkFlag(options.flag) ?? '';
   const actorOnly = options.actorOnly ?? true;
-  const transaction = options.transaction ?? undefined;
+  const given = options.transaction ?? ambientTransaction();
   const key = { userId: me.id, contentType: it.type, objectId: it.id, flag };
 
-  let existing = await Follow.findOne({ where: key, transaction });
+  let existing = await Follow.findOne({ where: key, transaction: given });
   if (!existing) {
     try {
-      const created = await Follow.create({ ...key, actorOnly, started: new Date() }, { transaction });
-      if (options.sendAction ?? true) {
-        await action.send(user, { verb: flag ? `started ${flag}` : 'started following', target: obj, notify: options.notify, transaction });
-      }
-      return created;
+      return await followsSequelize().transaction(given ? { transaction: given } : {}, async (transaction) => {
+        const created = await Follow.create({ ...key, actorOnly, started: new Date() }, { transaction });
+        if (options.sendAction ?? true) {
+          await action.send(user, { verb: flag ? `started ${flag}` : 'started following', target: obj, notify: options.notify, transaction });
+        }
+        return created;
+      });
     } catch (error) {
-      // Someone else created the same follow meanwhile: theirs stands.
+      // Someone else created the same follow meanwhile: theirs stands. A locking read sees it even
+      // where the caller's transaction reads from an older snapshot (MySQL's repeatable read).
       if (!(error instanceof UniqueConstraintError)) throw error;
-      existing = await Follow.findOne({ where: key, transaction });
+      existing = await Follow.findOne({ where: key, transaction: given, lock: given !== undefined });
       if (!existing) throw error;
     }
   }
-  if (existing.actorOnly !== actorOnly) await existing.update({ actorOnly }, { transaction });
+  if (existing.actorOnly !== actorOnly) await existing.update({ actorOnly }, { transaction: given });
   return existing;
 }
 
-/** `user` stops following `obj` (under `flag`, or under every flag); returns how many follows went. */
+/**
+ * `user` stops following `obj` (under `flag`, or under every flag); returns how many follows went.
+ * With `sendAction`, the removal and its "stopped following" action commit together or not at all.
+ */
 export async function unfollow(user: Model, obj: Model, options: UnfollowOptions = {}): Promise<number> {
   const me = follower(user);
   const it = referenceOf(obj);
-  const transaction = options.transaction ?? undefined;
-  const removed = await Follow.destroy({
-    where: { userId: me.id, contentType: it.type, objectId: it.id, ...flagWhere(options.flag) },
-    transaction,
-  });
-  if (removed > 0 && options.sendAction) {
-    const verb = options.flag ? `stopped ${options.flag}` : 'stopped following';
-    await action.send(user, { verb, target: obj, transaction });
-  }
+  const where = { userId: me.id, contentType: it.type, objectId: it.id, ...flagWhere(options.flag) };
+  const given = options.transaction ?? ambientTransaction();
+  if (!options.sendAction) return Follow.destroy({ where, transaction: given });
+  const run = (transaction: Transaction) => removeAndRecord(user, obj, where, options.flag, transaction);
+  // The caller's transaction already makes both or neither.
+  return given ? run(given) : followsSequelize().transaction(run);
+}
+
+async function removeAndRecord(user: Model, obj: Model, where: WhereOptions<Follow>, flag: string | undefined, transaction: Transaction): Promise<number> {
+  const removed = await Follow.destroy({ where, transaction });
+  if (removed > 0) await action.send(user, { verb: flag ? `stopped ${flag}` : 'stopped following', target: obj, transaction });
   return removed;
 }
 
@@ -112,47 +151,99 @@ export async function isFollowing(user: Model, obj: Model, options: FlagOption =
   return found !== null;
 }
 
-/** The users following `obj`, each once, earliest follower first. */
-export async function followers(obj: Model, options: FlagOption = {}): Promise<Model[]> {
+/** Page size of followers() and following(): default and most. */
+export const DEFAULT_FOLLOW_LIMIT = 50;
+export const MAX_FOLLOW_LIMIT = 500;
+
+function checkFollowLimit(limit: number | undefined): number {
+  if (limit === undefined) return DEFAULT_FOLLOW_LIMIT;
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_FOLLOW_LIMIT) {
+    throw new RangeError(`limit must be an integer from 1 to ${MAX_FOLLOW_LIMIT}, got ${String(limit)}`);
+  }
+  return limit;
+}
+
+/** Rows after the cursor's (started, id), in a form every database reads as one index range. */
+function afterCursor(after: string | null | undefined): WhereOptions<Follow> {
+  if (after === undefined || after === null) return {};
+  const { timestamp, id } = decodeCursor(after, 'after');
+  return { [Op.and]: [{ started: { [Op.gte]: timestamp } }, { [Op.or]: [{ started: { [Op.gt]: timestamp } }, { id: { [Op.gt]: id } }] }] };
+}
+
+/** What a list holds fixed: the followed object (followers) or the follower (following). */
+type ListSide = { contentType: string; objectId: string } | { userId: string };
+
+/**
+ * One follow per user and object (a user may follow one object under several flags): the one with
+ * the first flag ('' before any other), so the lists name everyone once and a keyset page never
+ * repeats someone listed on an earlier page. A plain follow needs no probe; any other is looked up
+ * in the unique index on (userId, contentType, objectId, flag), with the list's fixed side written
+ * as values so that every planner sees how many rows the other indexes would hold.
+ */
+function firstFlagOfPair(fixed: ListSide): WhereOptions<Follow> {
+  const sequelize = followsSequelize();
+  const qi = sequelize.getQueryInterface();
+  const name = (attribute: FollowColumn) => qi.quoteIdentifier(Follow.getAttributes()[attribute].field ?? attribute);
+  const [outer, inner] = [qi.quoteIdentifier(Follow.name), qi.quoteIdentifier('other')];
+  const table = (qi as unknown as { queryGenerator: { quoteTable(table: unknown): string } }).queryGenerator.quoteTable(Follow.getTableName());
+  const pair = (['userId', 'contentType', 'objectId'] as const).map((attribute) => {
+    const value = (fixed as Partial<Record<FollowColumn, string>>)[attribute];
+    return `${inner}.${name(attribute)} = ${value === undefined ? `${outer}.${name(attribute)}` : sequelize.escape(value)}`;
+  });
+  const otherFlagFirst = sequelize.literal(
+    `NOT EXISTS (SELECT 1 FROM ${table} AS ${inner} WHERE ${pair.join(' AND ')} AND ${inner}.${name('flag')} < ${outer}.${name('flag')})`,
+  );
+  return { [Op.or]: [{ flag: '' }, otherFlagFirst] } as WhereOptions<Follow>;
+}
+
+interface FollowPage {
+  rows: Follow[];
+  next: string | null;
+}
+
+/** `limit + 1` follows, oldest first, as the page's `limit` and whether (from where) there are more. */
+async function pageOfFollows(side: ListSide, where: WhereOptions<Follow>, flag: string | undefined, options: FollowListOptions, attributes: FollowColumn[]): Promise<FollowPage> {
+  const limit = checkFollowLimit(options.limit);
+  const rows = await Follow.findAll({
+    attributes: ['id', 'started', ...attributes],
+    where: { [Op.and]: [side, where, flagWhere(flag), afterCursor(options.after), checkFlag(flag) === undefined ? firstFlagOfPair(side) : {}] },
+    order: [['started', 'ASC'], ['id', 'ASC']],
+    limit: limit + 1,
+    transaction: options.transaction ?? undefined,
+  });
+  const page = rows.slice(0, limit);
+  const last = page[page.length - 1];
+  return { rows: page, next: rows.length > limit && last ? encodeCursor({ timestamp: last.started, id: last.id }) : null };
+}
+
+/**
+ * A page of the users following `obj`, earliest follow first, each user once (without `flag`, at
+ * their follow under the first flag, '' before the others): `limit` (default 50, at most 500)
+ * users and `next`, to pass as `after` for the next page (null on the last page).
+ */
+export async function followers(obj: Model, options: FollowListOptions = {}): Promise<FollowersPage> {
   const { userModel } = currentSettings();
   const it = referenceOf(obj);
   const transaction = options.transaction ?? undefined;
-  const follows = await Follow.findAll({
-    attributes: ['userId'],
-    where: { contentType: it.type, objectId: it.id, ...flagWhere(options.flag) },
-    order: [['started', 'ASC'], ['id', 'ASC']],
-    transaction,
-  });
-  const ids = [...new Set(follows.map((f) => f.userId))];
-  if (ids.length === 0) return [];
+  const { rows, next } = await pageOfFollows({ contentType: it.type, objectId: it.id }, {}, options.flag, options, ['userId']);
+  const ids = rows.map((f) => f.userId);
+  if (ids.length === 0) return { followers: [], next };
   const pk = userModel.primaryKeyAttribute;
   const users = await userModel.findAll({ where: { [pk]: { [Op.in]: ids } }, transaction });
   const byId = new Map(users.map((u) => [String(u.get(pk)), u]));
-  return ids.map((id) => byId.get(id)).filter((u): u is Model => u !== undefined);
+  return { followers: ids.map((id) => byId.get(id)).filter((u): u is Model => u !== undefined), next };
 }
 
-/** What `user` follows, each object once, earliest follow first; deleted objects are left out. */
-export async function following(user: Model, options: FollowingOptions = {}): Promise<Model[]> {
+/**
+ * A page of what `user` follows, earliest follow first, each object once as in followers()
+ * (deleted objects are left out, so a page may hold fewer than `limit`); `next` as for followers().
+ */
+export async function following(user: Model, options: FollowingOptions = {}): Promise<FollowingPage> {
   const me = follower(user);
   const types = options.models?.map((model) => registeredModel(model).name);
-  const follows = await Follow.findAll({
-    attributes: ['contentType', 'objectId'],
-    where: {
-      userId: me.id,
-      ...flagWhere(options.flag),
-      ...(types ? { contentType: { [Op.in]: types } } : {}),
-    },
-    order: [['started', 'ASC'], ['id', 'ASC']],
-    transaction: options.transaction ?? undefined,
-  });
-  const seen = new Set<string>();
-  const references: Reference[] = [];
-  for (const f of follows) {
-    const key = `${f.contentType}\0${f.objectId}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    references.push({ type: f.contentType, id: f.objectId });
-  }
+  const where: WhereOptions<Follow> = types ? { contentType: { [Op.in]: types } } : {};
+  const { rows, next } = await pageOfFollows({ userId: me.id }, where, options.flag, options, ['contentType', 'objectId']);
+  const references: Reference[] = rows.map((f) => ({ type: f.contentType, id: f.objectId }));
   const loaded = await loadObjects(references, options.transaction ?? undefined);
-  return references.map((r) => loaded.get(`${r.type}\0${r.id}`)).filter((o): o is Model => o !== undefined);
+  return { following: references.map((r) => loaded.get(`${r.type}\0${r.id}`)).filter((o): o is Model => o !== undefined), next };
 }

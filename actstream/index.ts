@@ -10,10 +10,15 @@ export {
   isFollowing,
   followers,
   following,
+  DEFAULT_FOLLOW_LIMIT,
+  MAX_FOLLOW_LIMIT,
   type FollowOptions,
   type UnfollowOptions,
   type FlagOption,
+  type FollowListOptions,
   type FollowingOptions,
+  type FollowersPage,
+  type FollowingPage,
 } from './follows.js';
 export {
   actorStream,
@@ -32,6 +37,7 @@ export { loadReferences, loadObjects } from './references.js';
 export { labelOf, labelOfReference } from './labels.js';
 export { timesince } from './timesince.js';
 export { withActor, currentActor, withoutTracking, whenTrackingFails, type TrackingFailureHandler } from './context.js';
+export { atomically, TransactionNamespace } from './transactions.js';
 export {
   trackModel,
   changesOf,

@@ -3,6 +3,7 @@ import { ActstreamArgumentError, NotSetUpError } from './errors.js';
 import { Action, Follow, defineModels } from './models.js';
 import { installNotificationCleanup } from './notification-cleanup.js';
 import { defineNotificationModels } from './notification-models.js';
+import { useTransactionContext } from './transactions.js';
 
 export interface SetupOptions {
   /** The model whose instances follow things (and act, usually). */
@@ -18,6 +19,9 @@ let settings: Settings | undefined;
 /**
  * Defines Action and Follow (and the notification models) on `sequelize`. Their tables come from
  * actstream's migrations (actstream/migrations/*.cjs) or, in a quick prototype, `await sequelize.sync()`.
+ * Also turns on Sequelize's CLS (unless the app chose a namespace already), so that inside
+ * `sequelize.transaction(async () => …)` or `atomically(…)` every write, and every action recorded
+ * for it, uses that transaction.
  */
 export function setup(sequelize: Sequelize, options: SetupOptions): { Action: typeof Action; Follow: typeof Follow } {
   // Streams compare timestamps in SQL with values written as Sequelize writes them in UTC (rows.ts).
@@ -28,6 +32,7 @@ export function setup(sequelize: Sequelize, options: SetupOptions): { Action: ty
   defineModels(sequelize);
   defineNotificationModels(sequelize);
   installNotificationCleanup();
+  useTransactionContext(sequelize.constructor as typeof Sequelize);
   settings = { sequelize, userModel: options.userModel };
   return { Action, Follow };
 }

@@ -1,6 +1,6 @@
 import type { CreateOptions, DestroyOptions, InstanceUpdateOptions, Model, Transaction } from 'sequelize';
 import { action } from './actions.js';
-import { currentActor, isTracking, reportTrackingFailure } from './context.js';
+import { currentActor, isTracking, reportTrackingFailure, toleratesTrackingFailures } from './context.js';
 import { ActstreamArgumentError } from './errors.js';
 import type { ActionData } from './models.js';
 import type { Recipients } from './notify.js';
@@ -14,7 +14,10 @@ export interface TrackOptions {
   update?: string;
   /** Verb sent after a destroy, e.g. 'deleted'. */
   destroy?: string;
-  /** Who acts when no ambient actor is set (withActor); default: the instance itself. */
+  /**
+   * Who acts when no ambient actor is set (withActor); default: the instance itself, and then the
+   * verb is recorded in the passive ('created' as "was created").
+   */
   actor?: (instance: Model) => Model | null | undefined | Promise<Model | null | undefined>;
   /**
    * Fields whose changes the public may see: an update records them in `data.changes`. Every other
@@ -44,6 +47,11 @@ export interface FieldChange {
 
 const HOOK = 'actstream:track';
 const BOOKKEEPING = new Set(['createdAt', 'updatedAt']);
+
+/** "created" as said of the record itself: "was created"; a verb already in that form is kept ("was saved"). */
+export function passive(verb: string): string {
+  return /^was /.test(verb) ? verb : `was ${verb}`;
+}
 
 function sameObject(a: Model, b: Model): boolean {
   const x = referenceOf(a);
@@ -118,7 +126,10 @@ function checkFields(model: AnyModel, publicFields: ReadonlySet<string>, exclude
 
 /**
  * Sequelize hooks that record creates, updates and destroys of `model` as actions, written in the
- * save's own transaction. Returns a function that removes the hooks.
+ * save's own transaction. A save made without one (no `transaction`, no `sequelize.transaction` or
+ * `atomically` around it) commits on its own before its hook writes the action; if that write
+ * fails, the save stays and the caller gets the error. Run such saves in `atomically(…)` to make
+ * both or neither. Returns a function that removes the hooks.
  */
 export function trackModel(model: AnyModel, options: TrackOptions): () => void {
   registeredModel(model);
@@ -134,17 +145,23 @@ export function trackModel(model: AnyModel, options: TrackOptions): () => void {
     isPublic = true,
   ): Promise<void> {
     try {
-      const actor = currentActor() ?? (await options.actor?.(instance)) ?? instance;
+      const someone = currentActor() ?? (await options.actor?.(instance)) ?? undefined;
+      const actor = someone ?? instance;
+      // With no one acting, the record is its own actor and the verb reads as a sentence about it
+      // ("Admin was created", not "Admin created"). An object acting on itself (the seed's
+      // post_save case) has no action object.
+      const verbAsSent = someone === undefined ? passive(verb) : verb;
+      const actionObject = sameObject(actor, instance) ? null : instance;
       const transaction = hookOptions.transaction ?? null;
-      await action.send(actor, {
-        verb,
-        // The seed's post_save case: an object acting on itself has no action object.
-        actionObject: sameObject(actor, instance) ? null : instance,
-        data,
-        public: isPublic,
-        notify: (await options.notify?.(instance, { verb, actor, transaction })) ?? null,
-        transaction,
-      });
+      const notify = (await options.notify?.(instance, { verb: verbAsSent, actor, transaction })) ?? null;
+      const send = (into: Transaction | null) => action.send(actor, { verb: verbAsSent, actionObject, data, public: isPublic, notify, transaction: into });
+      if (transaction && toleratesTrackingFailures()) {
+        // whenTrackingFails keeps the save: a savepoint, so that a failed INSERT leaves the save's
+        // transaction usable (PostgreSQL refuses every statement after a failed one).
+        await model.sequelize!.transaction({ transaction }, send);
+      } else {
+        await send(transaction);
+      }
     } catch (error) {
       if (!reportTrackingFailure(error, instance, verb)) throw error;
     }

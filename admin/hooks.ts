@@ -1,67 +1,86 @@
-import type { ActionContext, ActionHandler, ActionRequest, ActionResponse, NoticeMessage } from 'adminjs';
+import { BaseRecord, ForbiddenError, NotFoundError, type ActionContext, type ActionHandler, type ActionRequest, type ActionResponse } from 'adminjs';
 import type { Model, ModelStatic } from 'sequelize';
-import { whenTrackingFails, withActor } from '../actstream/index.js';
+import { atomically, withActor } from '../actstream/index.js';
+import { isDatabaseUnavailable, isUnstorableData } from '../db/errors.js';
 import { staffUserOf } from './auth.js';
 import { coerceNumbers, permittedPayload } from './payload.js';
 import { sequelizeModelOf } from './sequelize-resource.js';
 
-/** An admin write that was saved but whose action could not be written. */
-export interface RecordingFailure {
-  type: string;
-  id: string;
-  verb: string;
-  error: unknown;
-}
+/**
+ * What a resource records besides its model's own tracking, after a successful new or edit and in
+ * the same transaction (the ConcertAdmin case): given the saved record's id.
+ */
+export type AlsoRecord = (recordId: string) => Promise<void>;
 
-function describe(instance: Model): { type: string; id: string } {
-  const model = instance.constructor as ModelStatic<Model>;
-  return { type: model.name, id: String(instance.get(model.primaryKeyAttribute)) };
-}
+/** The notice an admin sees when a write was undone because it could not be recorded. */
+export const NOT_SAVED_MESSAGE =
+  'Nothing was saved: the change and its entry in the action log could not be written together. The error was logged; please try again.';
 
-/** Logged with the record's type and id, so the missing action can be found and written by hand. */
-export function logRecordingFailure(failure: RecordingFailure): void {
-  const reason = failure.error instanceof Error ? failure.error.stack ?? failure.error.message : String(failure.error);
-  console.error(`actstream admin: ${failure.type} ${failure.id} was saved but its "${failure.verb}" action was not recorded: ${reason}`);
-}
-
-/** The notice an admin sees when the save went through but its activity was not recorded. */
-export function recordingFailureNotice(failures: readonly RecordingFailure[]): NoticeMessage {
-  const records = [...new Set(failures.map((f) => `${f.type} ${f.id}`))].join(', ');
-  return {
-    message: `Saved (${records}), but recording the change in the action log failed. The error was logged.`,
-    type: 'error',
-  };
-}
+/** The notice for a value the database refused as sent. */
+export const UNSTORABLE_MESSAGE = 'Nothing was saved: the database refused a value as sent (a bad encoding, or a value out of range).';
 
 /** A POST that the handler answered without validation errors: the record was really written. */
 export function isSuccessfulWrite(request: ActionRequest, response: ActionResponse): boolean {
   if (request.method !== 'post') return false;
   const record = (response as { record?: { errors?: Record<string, unknown> } }).record;
-  if (!record) return false;
-  // An error notice means a failed write, unless it only reports that recording failed (asStaff).
-  const failed = response.notice?.type === 'error' && response.recordingFailed !== true;
-  return Object.keys(record.errors ?? {}).length === 0 && !failed;
+  return response.notice?.type === 'success' && Object.keys(record?.errors ?? {}).length === 0;
+}
+
+/** Carries a handler's answer out of the transaction it must not commit (a failed validation). */
+class NotCommitted {
+  constructor(readonly response: ActionResponse) {}
+}
+
+function describeWrite(request: ActionRequest, context: ActionContext): string {
+  const ids = context.records?.map((record) => record.id()) ?? [context.record?.id() ?? request.params.recordId ?? '(a new record)'];
+  return `${request.params.action} of ${context.resource.id()} ${ids.join(', ')}`;
+}
+
+/** Logged with the resource and ids, so the failed write can be found and retried. */
+function logNotSaved(request: ActionRequest, context: ActionContext, error: unknown): void {
+  const reason = error instanceof Error ? (error.stack ?? error.message) : String(error);
+  console.error(`actstream admin: ${describeWrite(request, context)} was rolled back: ${reason}`);
 }
 
 /**
- * Wraps one of AdminJS's write handlers so that the Sequelize tracking hooks the write triggers see
- * the logged-in staff user as actor (withActor) and, if writing an action fails after the record
- * was saved, the write stands and the admin gets a notice instead of an error page.
+ * The answer to a write that was undone: an error notice and, for a form, the values as submitted,
+ * so the admin can try again without typing them anew (AdminJS merges `record.params` into the form).
  */
-export function asStaff(handler: ActionHandler<ActionResponse>): ActionHandler<ActionResponse> {
+function notSaved(request: ActionRequest, context: ActionContext, message = NOT_SAVED_MESSAGE): ActionResponse {
+  const notice = { message, type: 'error' as const };
+  if (context.records) return { records: context.records.map((record) => record.toJSON(context.currentAdmin)), notice };
+  if (request.params.action === 'delete' && context.record) return { record: context.record.toJSON(context.currentAdmin), notice };
+  const params = { ...(context.record?.params ?? {}), ...(request.payload ?? {}) };
+  return { record: new BaseRecord(params, context.resource).toJSON(context.currentAdmin), notice };
+}
+
+/**
+ * Wraps one of AdminJS's write handlers so that the write, the actions the models' tracking hooks
+ * record for it (with the logged-in staff user as actor, through withActor) and `alsoRecord`'s
+ * actions run in one transaction: all of them commit, or none does and the admin gets an error
+ * notice. A save that fails validation commits nothing either.
+ */
+export function recordedAsStaff(handler: ActionHandler<ActionResponse>, alsoRecord?: AlsoRecord): ActionHandler<ActionResponse> {
   return async (request: ActionRequest, response: unknown, context: ActionContext) => {
     if (request.method !== 'post') return handler(request, response, context);
     const staff = await staffUserOf(context.currentAdmin);
-    const failures: RecordingFailure[] = [];
-    const result = await whenTrackingFails(
-      (error, instance, verb) => failures.push({ ...describe(instance), verb, error }),
-      () => withActor(staff, async () => handler(request, response, context)),
-    );
-    if (failures.length > 0) {
-      failures.forEach(logRecordingFailure);
-      return { ...result, notice: recordingFailureNotice(failures), recordingFailed: true };
+    try {
+      return await atomically(() =>
+        withActor(staff, async () => {
+          const result = await handler(request, response, context);
+          if (!isSuccessfulWrite(request, result)) throw new NotCommitted(result);
+          if (alsoRecord && context.record) await alsoRecord(String(context.record.id()));
+          return result;
+        }),
+      );
+    } catch (error) {
+      if (error instanceof NotCommitted) return error.response;
+      // AdminJS answers these itself (a missing record, a forbidden action); the app answers an
+      // unreachable database with a 503 and Retry-After, as everywhere.
+      if (error instanceof NotFoundError || error instanceof ForbiddenError || isDatabaseUnavailable(error)) throw error;
+      logNotSaved(request, context, error);
+      return notSaved(request, context, isUnstorableData(error) ? UNSTORABLE_MESSAGE : NOT_SAVED_MESSAGE);
     }
-    return result;
   };
 }
 

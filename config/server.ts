@@ -3,6 +3,14 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+/** Writes (actions, follows, new tokens) one user may make per window, counted across every process. */
+export interface WriteLimitSettings {
+  limit: number;
+  windowMs: number;
+}
+
+export const DEFAULT_WRITE_LIMIT: WriteLimitSettings = { limit: 120, windowMs: 60_000 };
+
 export interface ServerConfig {
   /** Signs session cookies. Required in production. */
   sessionSecret: string;
@@ -17,6 +25,11 @@ export interface ServerConfig {
    * ("loopback, 10.0.0.0/8"), or "true" to trust any (only behind a proxy that overwrites the header).
    */
   trustProxy?: boolean | number | string;
+  /**
+   * The per-user write limit (WRITE_LIMIT writes per WRITE_LIMIT_WINDOW_SECONDS; default 120 per
+   * 60 s); false turns it off (WRITE_LIMIT=0).
+   */
+  writeLimit?: WriteLimitSettings | false;
 }
 
 /** TRUST_PROXY as Express reads `trust proxy`; unset, empty, "false" and "0" mean off. */
@@ -26,6 +39,20 @@ export function trustProxySetting(value: string | undefined): boolean | number |
   if (text === 'true') return true;
   if (/^\d+$/.test(text)) return Number(text);
   return text;
+}
+
+function wholeNumber(name: string, text: string | undefined, fallback: number, min: number): number {
+  if (text === undefined || text.trim() === '') return fallback;
+  const value = Number(text);
+  if (!Number.isSafeInteger(value) || value < min) throw new Error(`${name} must be a whole number of at least ${min}, got "${text}"`);
+  return value;
+}
+
+/** WRITE_LIMIT and WRITE_LIMIT_WINDOW_SECONDS; a WRITE_LIMIT of 0 turns the limit off. */
+export function writeLimitSetting(env: NodeJS.ProcessEnv): WriteLimitSettings | false {
+  const limit = wholeNumber('WRITE_LIMIT', env.WRITE_LIMIT, DEFAULT_WRITE_LIMIT.limit, 0);
+  const seconds = wholeNumber('WRITE_LIMIT_WINDOW_SECONDS', env.WRITE_LIMIT_WINDOW_SECONDS, DEFAULT_WRITE_LIMIT.windowMs / 1000, 1);
+  return limit === 0 ? false : { limit, windowMs: seconds * 1000 };
 }
 
 const DEV_SECRET_FILE = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'data', 'session-secret');
@@ -49,5 +76,6 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     adminEmail: env.ADMIN_EMAIL || undefined,
     adminPassword: env.ADMIN_PASSWORD || undefined,
     trustProxy: trustProxySetting(env.TRUST_PROXY),
+    writeLimit: writeLimitSetting(env),
   };
 }

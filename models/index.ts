@@ -7,6 +7,7 @@ import { Concert } from './concert.js';
 import { Group } from './group.js';
 import { Location } from './location.js';
 import { commentNotice } from './notices.js';
+import { refuseUnstorableText } from './storable.js';
 import { User } from './user.js';
 
 export { ApiToken, Band, Comment, Concert, Group, Location, User };
@@ -21,6 +22,7 @@ export function initModels(sequelize: Sequelize): void {
   for (const model of appModels) model.initModel(sequelize);
   // API tokens are not registered with actstream: creating one is no activity.
   ApiToken.initModel(sequelize);
+  for (const model of [...appModels, ApiToken]) refuseUnstorableText(model);
 
   Comment.belongsTo(User, { as: 'author', foreignKey: 'authorId' });
   Comment.belongsTo(Group, { as: 'group', foreignKey: 'groupId' });

@@ -1,15 +1,17 @@
-import express, { type Express } from 'express';
+import express, { type Express, type RequestHandler } from 'express';
 import type { Sequelize } from 'sequelize';
 import { createAdmin } from '../admin/admin.js';
 import { adminRouter } from '../admin/router.js';
+import { DatabaseRateLimitStore } from '../auth/rate-limit-store.js';
 import { createSessions } from '../auth/sessions.js';
-import type { ServerConfig } from '../config/server.js';
+import { DEFAULT_WRITE_LIMIT, type ServerConfig } from '../config/server.js';
 import { apiRouter } from './api/router.js';
 import { feedsRouter } from './feeds/router.js';
 import { healthRoutes } from './health.js';
 import { requestLogging, silentLogger, type Logger } from './logging.js';
-import { refuseNulInRecords, rejectNulInUrl } from './middleware/nul-characters.js';
+import { rejectNulInUrl } from './middleware/nul-characters.js';
 import { retryAfterOn503 } from './middleware/retry-after.js';
+import { writeLimit } from './middleware/write-limit.js';
 import { rejectCrossSiteWrites, securityHeaders } from './middleware/security.js';
 import { pagesRouter } from './pages/router.js';
 import { asText, errorHandler } from './shared/errors.js';
@@ -30,14 +32,16 @@ export async function createApp({ sequelize, config, logger }: AppOptions): Prom
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy ?? false);
-  refuseNulInRecords(sequelize);
   app.use(requestLogging(logger ?? silentLogger()), retryAfterOn503, securityHeaders({ production: config.production }), rejectCrossSiteWrites, rejectNulInUrl);
   app.use(healthRoutes(sequelize));
 
   const sessions = createSessions({ sequelize, secret: config.sessionSecret, production: config.production });
   const admin = await createAdmin();
   app.use(admin.options.rootPath, adminRouter(admin, { sessions }));
-  app.use('/api', apiRouter(sessions.middleware));
+  const limitSettings = config.writeLimit ?? DEFAULT_WRITE_LIMIT;
+  const writesLimited: RequestHandler =
+    limitSettings === false ? (_req, _res, next) => next() : writeLimit(new DatabaseRateLimitStore(sequelize, 'writes:'), limitSettings);
+  app.use('/api', apiRouter(sessions.middleware, writesLimited));
   app.use('/feeds', feedsRouter());
   app.use(pagesRouter(sessions.middleware, config.sessionSecret));
   // Errors no router answered (the admin's): never a stack trace.

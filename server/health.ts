@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import type { Sequelize } from 'sequelize';
-import { RETRY_AFTER_SECONDS } from './shared/database-errors.js';
+import { RETRY_AFTER_SECONDS } from '../db/errors.js';
 
 /** GET /healthz while the process lives; GET /readyz while the database answers too. */
 export function healthRoutes(sequelize: Sequelize): Router {

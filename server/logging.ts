@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { format } from 'node:util';
 import type { Request, RequestHandler } from 'express';
 import { pino, type DestinationStream, type Logger } from 'pino';
-import { isDatabaseUnavailable } from './shared/database-errors.js';
+import { isDatabaseUnavailable } from '../db/errors.js';
 
 export type { Logger } from 'pino';
 

@@ -1,14 +1,15 @@
-import type { FeatureType, ResourceWithOptions } from 'adminjs';
+import type { ResourceWithOptions } from 'adminjs';
+import type { ActstreamFeature, RecordingOptions } from '../actstream-feature.js';
 import { Band, Comment, Group, Location, User } from '../../models/index.js';
 import { SecretFreeResource } from '../sequelize-resource.js';
 import { concertResource } from './concert.js';
 
 /** The app's models in the admin, each opting into the actstream feature (edits recorded, Activity view). */
-export function appResources(actstream: FeatureType): ResourceWithOptions[] {
-  const withFeature = ({ resource, options }: ResourceWithOptions): ResourceWithOptions => ({
+export function appResources(actstream: ActstreamFeature): ResourceWithOptions[] {
+  const withFeature = ({ resource, options, recording }: ResourceWithOptions & { recording?: RecordingOptions }): ResourceWithOptions => ({
     resource,
     options: { navigation: { name: 'App', icon: 'Database' }, ...options },
-    features: [actstream],
+    features: [actstream(recording)],
   });
   return [
     withFeature({

@@ -1,4 +1,4 @@
-import { Router } from 'express';
+import { Router, type RequestHandler } from 'express';
 import { Action, action as actions, canSee, loadReferences } from '../../actstream/index.js';
 import { requireUser, optionalUser } from '../middleware/caller.js';
 import { AS2_TYPE, as2Activity, as2Document } from './activity-streams.js';
@@ -11,7 +11,7 @@ import { wantsAs2 } from './stream-routes.js';
 import { baseUrl, paths } from '../shared/urls.js';
 
 /** GET /actions/:id (public, or your own) and POST /actions (you as the actor, nobody else). */
-export function actionRoutes(): Router {
+export function actionRoutes(writesLimited: RequestHandler): Router {
   const router = Router();
 
   router.get(
@@ -37,6 +37,7 @@ export function actionRoutes(): Router {
 
   router.post(
     '/actions',
+    writesLimited,
     handler(async (req, res) => {
       const me = await requireUser(req);
       const body = SendActionBody.parse(req.body);

@@ -1,4 +1,4 @@
-import { Router } from 'express';
+import { Router, type RequestHandler } from 'express';
 import { follow, followers, following, isFollowing, unfollow } from '../../actstream/index.js';
 import { followedNotice, User } from '../../models/index.js';
 import { requireUser } from '../middleware/caller.js';
@@ -6,7 +6,7 @@ import { forbidden } from '../shared/errors.js';
 import { handler } from '../shared/handler.js';
 import { findObject } from '../shared/objects.js';
 import { refOfInstance } from '../shared/present.js';
-import { FlagQuery, FollowBody, ObjectParams, UnfollowBody, UserIdParams } from '../shared/schemas.js';
+import { FollowBody, FollowListQuery, ObjectParams, UnfollowBody, UserIdParams } from '../shared/schemas.js';
 import { baseUrl } from '../shared/urls.js';
 
 function checkSelf(me: User, user: { type: string; id: string } | undefined): void {
@@ -14,11 +14,12 @@ function checkSelf(me: User, user: { type: string; id: string } | undefined): vo
 }
 
 /** POST/DELETE /follows as yourself; GET /followers/:type/:id and /following/:userId for anyone (follows are public). */
-export function followRoutes(): Router {
+export function followRoutes(writesLimited: RequestHandler): Router {
   const router = Router();
 
   router.post(
     '/follows',
+    writesLimited,
     handler(async (req, res) => {
       const me = await requireUser(req);
       const body = FollowBody.parse(req.body);
@@ -38,6 +39,7 @@ export function followRoutes(): Router {
 
   router.delete(
     '/follows',
+    writesLimited,
     handler(async (req, res) => {
       const me = await requireUser(req);
       const body = UnfollowBody.parse(req.body);
@@ -52,10 +54,11 @@ export function followRoutes(): Router {
     handler(async (req, res) => {
       // Follows are public, as the "started following" actions in the streams already say (README).
       const { type, id } = ObjectParams.parse(req.params);
-      const { flag } = FlagQuery.parse(req.query);
+      const query = FollowListQuery.parse(req.query);
       const object = await findObject(type, id);
       const base = baseUrl(req);
-      res.json({ followers: (await followers(object, { flag })).map((user) => refOfInstance(base, user)) });
+      const page = await followers(object, query);
+      res.json({ followers: page.followers.map((user) => refOfInstance(base, user)), next: page.next });
     }),
   );
 
@@ -63,10 +66,11 @@ export function followRoutes(): Router {
     '/following/:userId',
     handler(async (req, res) => {
       const { userId } = UserIdParams.parse(req.params);
-      const { flag } = FlagQuery.parse(req.query);
+      const query = FollowListQuery.parse(req.query);
       const user = await findObject(User.name, userId);
       const base = baseUrl(req);
-      res.json({ following: (await following(user, { flag })).map((object) => refOfInstance(base, object)) });
+      const page = await following(user, query);
+      res.json({ following: page.following.map((object) => refOfInstance(base, object)), next: page.next });
     }),
   );
   return router;

@@ -22,8 +22,11 @@ const jsonBodiesOnly: RequestHandler = (req, _res, next) => {
   next();
 };
 
-/** The JSON API, mounted at /api. `sessions` is the session middleware shared with the pages and the admin. */
-export function apiRouter(sessions: RequestHandler): Router {
+/**
+ * The JSON API, mounted at /api. `sessions` is the session middleware shared with the pages and the
+ * admin; `writesLimited` the per-user write limit, put in front of every route that writes.
+ */
+export function apiRouter(sessions: RequestHandler, writesLimited: RequestHandler): Router {
   const router = Router();
   router.use((_req, res, next) => {
     res.set('Cache-Control', 'no-store');
@@ -34,7 +37,7 @@ export function apiRouter(sessions: RequestHandler): Router {
   });
   router.use(jsonBodiesOnly, express.json({ limit: BODY_LIMIT, strict: true, reviver: refuseNulCharacters }));
   router.use(callers(sessions));
-  router.use(sessionRoutes(), tokenRoutes(), streamRoutes(), actionRoutes(), followRoutes(), notificationRoutes());
+  router.use(sessionRoutes(), tokenRoutes(writesLimited), streamRoutes(), actionRoutes(writesLimited), followRoutes(writesLimited), notificationRoutes());
   router.use(jsonNotFound);
   router.use(jsonErrorHandler);
   return router;

@@ -1,4 +1,4 @@
-import { Router } from 'express';
+import { Router, type RequestHandler } from 'express';
 import type { ApiToken } from '../../models/index.js';
 import { handler } from '../shared/handler.js';
 import { HttpError, notFound } from '../shared/errors.js';
@@ -18,7 +18,7 @@ function tokenJson(record: ApiToken) {
 }
 
 /** GET/POST /tokens, DELETE /tokens/:id and DELETE /tokens (the token in use): a user's own tokens. */
-export function tokenRoutes(): Router {
+export function tokenRoutes(writesLimited: RequestHandler): Router {
   const router = Router();
   router.get(
     '/tokens',
@@ -29,6 +29,7 @@ export function tokenRoutes(): Router {
   );
   router.post(
     '/tokens',
+    writesLimited,
     handler(async (req, res) => {
       const user = await requireUser(req);
       const { name, scope = 'api' } = CreateTokenBody.parse(req.body);

@@ -1,8 +1,9 @@
 import type { RequestHandler } from 'express';
-import { ValidationError, ValidationErrorItem, type Model, type Sequelize } from 'sequelize';
 
 // PostgreSQL refuses NUL in text and JSONB (an error), its escaping turns it into "\0" (a changed
 // value), and SQLite cuts an inlined literal at it (a syntax error): NUL is refused at the edge.
+// Writes that come another way are refused by the app's models (models/storable.ts) and by
+// actstream's send.
 
 const NUL_IN_URL = /%00|\u0000/i;
 
@@ -26,21 +27,4 @@ export function refuseNulCharacters(key: string, value: unknown): unknown {
     throw new SyntaxError('NUL characters are not allowed in JSON bodies');
   }
   return value;
-}
-
-const guarded = new WeakSet<Sequelize>();
-
-/**
- * The last line for writes that bypass the JSON API (the admin's forms): a record whose text holds
- * a NUL character fails validation (the admin shows the error) instead of being stored changed.
- */
-export function refuseNulInRecords(sequelize: Sequelize): void {
-  if (guarded.has(sequelize)) return;
-  guarded.add(sequelize);
-  sequelize.addHook('beforeValidate', 'refuseNulCharacters', (instance: Model) => {
-    const items = Object.entries(instance.get({ plain: true }) as Record<string, unknown>)
-      .filter(([, value]) => typeof value === 'string' && value.includes('\u0000'))
-      .map(([key]) => new ValidationErrorItem(`${key} must not contain NUL characters`, 'validation error', key, '', instance, 'noNul', 'refuseNulCharacters', []));
-    if (items.length) throw new ValidationError('Text must not contain NUL characters', items);
-  });
 }

@@ -1,5 +1,5 @@
 import type { RequestHandler } from 'express';
-import { RETRY_AFTER_SECONDS } from '../shared/database-errors.js';
+import { RETRY_AFTER_SECONDS } from '../../db/errors.js';
 
 /** Every 503 the app sends carries Retry-After, whichever router produced it. */
 export const retryAfterOn503: RequestHandler = (_req, res, next) => {

@@ -22,7 +22,7 @@ import { errorHandler, HttpError, notFound, type ErrorFormat } from '../shared/e
 import { handler } from '../shared/handler.js';
 import { findObject } from '../shared/objects.js';
 import { refOfInstance } from '../shared/present.js';
-import { ActionIdParams, ApiStreamQuery, FlagQuery, NotificationQuery, ObjectParams, TypeParams, UserIdParams } from '../shared/schemas.js';
+import { ActionIdParams, ApiStreamQuery, FollowListQuery, NotificationQuery, ObjectParams, TypeParams, UserIdParams } from '../shared/schemas.js';
 import { modelStreamGroups, modelStreamPage, objectStreamGroups, objectStreamPage } from '../shared/stream-source.js';
 import { paths, withQuery } from '../shared/urls.js';
 import { loginRoutes } from './login-routes.js';
@@ -72,6 +72,13 @@ async function notificationsView(user: User, options: { limit?: number; before?:
 /** A public stream page's entries for stream.njk: actions, or groups of them. */
 function streamItems(page: StreamPage | GroupedPage) {
   return 'groups' in page ? { groups: page.groups.map((g) => groupView(g)) } : { actions: page.actions.map((a) => actionView(a, null)) };
+}
+
+/** The link to a follower / following list's next page, keeping the flag and page size asked for. */
+function listNextPath(req: Request, next: string | null): string | null {
+  if (!next) return null;
+  const kept = (name: string) => (typeof req.query[name] === 'string' ? req.query[name] : undefined);
+  return withQuery(req.baseUrl + req.path, { flag: kept('flag'), limit: kept('limit'), after: next });
 }
 
 /** Errors as a page in the site's layout. */
@@ -170,10 +177,12 @@ export function pagesRouter(sessions: RequestHandler, secret: string): Router {
     handler(async (req, res) => {
       // Follows are public, as the "started following" actions in the streams already say (README).
       const { type, id } = ObjectParams.parse(req.params);
-      const { flag } = FlagQuery.parse(req.query);
+      const query = FollowListQuery.parse(req.query);
       const object = await findObject(type, id);
-      const people = (await followers(object, { flag })).map((u) => refOfInstance('', u));
-      render(res, 200, 'people.njk', { title: `Followers of ${labelOf(object)}`, heading: `Followers of ${labelOf(object)}`, people, ...(await layout(req)) });
+      const page = await followers(object, query);
+      const people = page.followers.map((u) => refOfInstance('', u));
+      const heading = `Followers of ${labelOf(object)}`;
+      render(res, 200, 'people.njk', { title: heading, heading, people, nextPath: listNextPath(req, page.next), ...(await layout(req)) });
     }),
   );
 
@@ -181,10 +190,12 @@ export function pagesRouter(sessions: RequestHandler, secret: string): Router {
     '/following/:userId',
     handler(async (req, res) => {
       const { userId } = UserIdParams.parse(req.params);
-      const { flag } = FlagQuery.parse(req.query);
+      const query = FollowListQuery.parse(req.query);
       const user = await findObject(User.name, userId);
-      const people = (await following(user, { flag })).map((o) => refOfInstance('', o));
-      render(res, 200, 'people.njk', { title: `${labelOf(user)} follows`, heading: `${labelOf(user)} follows`, people, ...(await layout(req)) });
+      const page = await following(user, query);
+      const people = page.following.map((o) => refOfInstance('', o));
+      const heading = `${labelOf(user)} follows`;
+      render(res, 200, 'people.njk', { title: heading, heading, people, nextPath: listNextPath(req, page.next), ...(await layout(req)) });
     }),
   );
 

@@ -3,7 +3,7 @@ import { DatabaseError, ValidationError as SequelizeValidationError } from 'sequ
 import { ZodError } from 'zod';
 import { ActstreamArgumentError, InvalidCursorError, NotRegisteredError } from '../../actstream/index.js';
 import { logServerError } from '../logging.js';
-import { isDatabaseUnavailable, isUnstorableData, RETRY_AFTER_SECONDS, UNAVAILABLE_MESSAGE } from './database-errors.js';
+import { isDatabaseUnavailable, isUnstorableData, RETRY_AFTER_SECONDS, UNAVAILABLE_MESSAGE } from '../../db/errors.js';
 
 // The one place errors become answers. Every surface (JSON API, feeds, pages, the app's last
 // handler) maps what was thrown with toHttpError and only chooses how the body looks.
@@ -62,7 +62,7 @@ export function toHttpError(error: unknown): HttpError {
     return new HttpError(400, 'invalid_request', message, details);
   }
   if (error instanceof NotRegisteredError) return new HttpError(404, 'unknown_type', error.message, { type: error.modelName });
-  if (error instanceof InvalidCursorError) return new HttpError(400, 'invalid_cursor', error.message, { parameter: 'before' });
+  if (error instanceof InvalidCursorError) return new HttpError(400, 'invalid_cursor', error.message, { parameter: error.parameter });
   if (error instanceof ActstreamArgumentError) return new HttpError(400, 'invalid_request', error.message);
   if (error instanceof RangeError) return new HttpError(400, 'invalid_request', error.message);
   if (error instanceof SequelizeValidationError && !(error instanceof DatabaseError)) {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MAX_LIMIT } from '../../actstream/index.js';
+import { MAX_FOLLOW_LIMIT, MAX_LIMIT } from '../../actstream/index.js';
 
 // One set of schemas: the routes validate with them and /api/openapi.json is generated from them.
 
@@ -47,6 +47,10 @@ export const TypeParams = z.object({ type: z.string().min(1).max(100) });
 export const ActionIdParams = z.object({ id: z.string().regex(/^\d{1,15}$/, 'must be a positive integer') });
 export const UserIdParams = z.object({ userId: z.string().min(1).max(255) });
 export const FlagQuery = z.strictObject({ flag: flagText.optional() });
+export const FollowListQuery = FlagQuery.extend({
+  limit: z.coerce.number().int().min(1).max(MAX_FOLLOW_LIMIT).optional().describe(`Page size, default 50, at most ${MAX_FOLLOW_LIMIT}`),
+  after: z.string().min(1).max(200).optional().describe('The `next` cursor of the previous page'),
+});
 
 /** Another object, named by its registered model and primary key. */
 export const ObjectInput = z.strictObject({
@@ -188,8 +192,12 @@ export const FollowJson = z
   .register(apiSchemas, { id: 'Follow' });
 
 export const UnfollowJson = z.strictObject({ removed: z.number().int() }).register(apiSchemas, { id: 'Unfollow' });
-export const FollowersJson = z.strictObject({ followers: z.array(ObjectRef) }).register(apiSchemas, { id: 'Followers' });
-export const FollowingJson = z.strictObject({ following: z.array(ObjectRef) }).register(apiSchemas, { id: 'Following' });
+export const FollowersJson = z
+  .strictObject({ followers: z.array(ObjectRef), next: z.string().nullable() })
+  .register(apiSchemas, { id: 'Followers' });
+export const FollowingJson = z
+  .strictObject({ following: z.array(ObjectRef), next: z.string().nullable() })
+  .register(apiSchemas, { id: 'Following' });
 
 export const SessionJson = z.strictObject({ user: ObjectRef, csrfToken: z.string() }).register(apiSchemas, { id: 'Session' });
 

@@ -90,8 +90,8 @@ describe('follows', () => {
       await sequelize.transaction(async (transaction) => {
         await follow(ann, group, { flag: 'watching', transaction });
         expect(await isFollowing(ann, group, { transaction })).to.equal(true);
-        expect((await followers(group, { transaction })).map(String)).to.deep.equal(['Ann']);
-        expect((await following(ann, { transaction })).map(String)).to.deep.equal(['Climbers']);
+        expect((await followers(group, { transaction })).followers.map(String)).to.deep.equal(['Ann']);
+        expect((await following(ann, { transaction })).following.map(String)).to.deep.equal(['Climbers']);
         expect(await unfollow(ann, group, { transaction })).to.equal(1);
       });
       expect(await Follow.count()).to.equal(0);
@@ -177,7 +177,7 @@ describe('follows', () => {
       const comment = await Comment.create({ id: group.id, text: 'same id' });
       await follow(ann, group);
       expect(await isFollowing(ann, comment)).to.equal(false);
-      expect(await followers(comment)).to.deep.equal([]);
+      expect(await followers(comment)).to.deep.equal({ followers: [], next: null });
     });
   });
 
@@ -188,13 +188,13 @@ describe('follows', () => {
       await follow(cat, group, { flag: 'watching' });
       await follow(cat, group);
       await follow(ann, bob);
-      const all = await followers(group);
+      const all = (await followers(group)).followers;
       expect(all.map((u) => (u as User).name)).to.deep.equal(['Ann', 'Bob', 'Cat']);
       expect(all[0]).to.be.instanceOf(User);
-      expect((await followers(group, { flag: 'watching' })).map((u) => (u as User).name)).to.deep.equal(['Bob', 'Cat']);
-      expect((await followers(group, { flag: '' })).map((u) => (u as User).name)).to.deep.equal(['Ann', 'Cat']);
-      expect((await followers(bob)).map((u) => (u as User).name)).to.deep.equal(['Ann']);
-      expect(await followers(cat)).to.deep.equal([]);
+      expect((await followers(group, { flag: 'watching' })).followers.map((u) => (u as User).name)).to.deep.equal(['Bob', 'Cat']);
+      expect((await followers(group, { flag: '' })).followers.map((u) => (u as User).name)).to.deep.equal(['Ann', 'Cat']);
+      expect((await followers(bob)).followers.map((u) => (u as User).name)).to.deep.equal(['Ann']);
+      expect(await followers(cat)).to.deep.equal({ followers: [], next: null });
     });
   });
 
@@ -205,7 +205,7 @@ describe('follows', () => {
       await follow(ann, group, { flag: 'watching' });
       await follow(ann, bob);
       await follow(ann, other, { flag: 'watching' });
-      const all = await following(ann);
+      const all = (await following(ann)).following;
       expect(all.map((o) => `${o.constructor.name} ${String(o.get('id'))}`)).to.deep.equal([
         `Group ${group.id}`,
         `User ${bob.id}`,
@@ -220,13 +220,13 @@ describe('follows', () => {
       await follow(ann, group);
       await follow(ann, bob, { flag: 'liking' });
       await follow(ann, other, { flag: 'liking' });
-      expect((await following(ann, { models: [User] })).map((o) => (o as User).name)).to.deep.equal(['Bob']);
-      expect((await following(ann, { models: [Group] })).map((o) => (o as Group).name)).to.deep.equal(['Climbers', 'Runners']);
-      expect((await following(ann, { models: [Group, User] })).length).to.equal(3);
-      expect((await following(ann, { flag: 'liking' })).map((o) => String(o))).to.deep.equal(['Bob', 'Runners']);
-      expect((await following(ann, { flag: 'liking', models: [Group] })).map((o) => String(o))).to.deep.equal(['Runners']);
-      expect(await following(ann, { models: [Comment] })).to.deep.equal([]);
-      expect(await following(bob)).to.deep.equal([]);
+      expect((await following(ann, { models: [User] })).following.map((o) => (o as User).name)).to.deep.equal(['Bob']);
+      expect((await following(ann, { models: [Group] })).following.map((o) => (o as Group).name)).to.deep.equal(['Climbers', 'Runners']);
+      expect((await following(ann, { models: [Group, User] })).following.length).to.equal(3);
+      expect((await following(ann, { flag: 'liking' })).following.map((o) => String(o))).to.deep.equal(['Bob', 'Runners']);
+      expect((await following(ann, { flag: 'liking', models: [Group] })).following.map((o) => String(o))).to.deep.equal(['Runners']);
+      expect(await following(ann, { models: [Comment] })).to.deep.equal({ following: [], next: null });
+      expect(await following(bob)).to.deep.equal({ following: [], next: null });
     });
   });
 });

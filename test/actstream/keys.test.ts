@@ -115,10 +115,10 @@ describe('models with UUID and string primary keys', () => {
     await follow(ann, france, { flag: 'watching', sendAction: false });
     expect(await isFollowing(ann, doc)).to.equal(true);
     expect(await isFollowing(ann, other)).to.equal(false);
-    expect((await followers(doc)).map((u) => String(u))).to.deep.equal(['Ann']);
-    const followed = await following(ann);
+    expect((await followers(doc)).followers.map((u) => String(u))).to.deep.equal(['Ann']);
+    const followed = (await following(ann)).following;
     expect(followed.map((o) => (o instanceof Document ? o.uuid : (o as Country).code))).to.deep.equal([doc.uuid, 'FR']);
-    expect((await following(ann, { models: [Country] })).map(String)).to.deep.equal(['France']);
+    expect((await following(ann, { models: [Country] })).following.map(String)).to.deep.equal(['France']);
 
     await action.send(doc, { verb: 'was published', timestamp: at(5) });
     await action.send(france, { verb: 'voted', timestamp: at(6) });

@@ -87,6 +87,22 @@ describe('trackModel', () => {
       expect(await lines()).to.deep.equal([`Comment ${comment.id} was written`]);
     });
 
+    it('with no one acting, the record acts and its verb reads as a sentence about it ("Admin was created")', async () => {
+      track(User, { create: 'created', update: 'updated', destroy: 'deleted', exclude: ['passwordHash'] });
+      const admin = await User.create({ name: 'Admin', email: 'admin@example.test' });
+      await admin.update({ name: 'Admin B' });
+      await admin.destroy();
+      expect(await lines()).to.deep.equal([`User ${admin.id} was created`, `User ${admin.id} was updated`, `User ${admin.id} was deleted`]);
+      const [created] = await Action.findAll({ order: [['id', 'ASC']] });
+      created.actor = admin;
+      expect(created.toString(new Date(created.timestamp.getTime() + 60_000))).to.equal('Admin B was created 1 minute ago');
+      // With someone acting, the verbs stay as given.
+      const ann = await makeUser('Ann');
+      await Action.destroy({ where: {} });
+      const bea = await withActor(ann, () => User.create({ name: 'Bea', email: 'bea@example.test' }));
+      expect(await lines()).to.deep.equal([`User ${ann.id} created User ${bea.id}`]);
+    });
+
     it('has no action object when the ambient actor is the instance itself', async () => {
       const ann = await makeUser('Ann');
       track(User, { update: 'updated their profile' });
@@ -219,7 +235,7 @@ describe('trackModel', () => {
     it('keeps the action when the transaction commits', async () => {
       track(Group, { create: 'created' });
       const group = await sequelize.transaction((transaction) => Group.create({ name: 'Climbers' }, { transaction }));
-      expect(await lines()).to.deep.equal([`Group ${group.id} created`]);
+      expect(await lines()).to.deep.equal([`Group ${group.id} was created`]);
     });
 
     it('fails the save when the action cannot be written (no silent half-save in a transaction)', async () => {

@@ -2,9 +2,11 @@ import { expect } from 'chai';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { Action, withActor, withoutTracking } from '../../actstream/index.js';
-import { Band, Concert, Location, User, trackAppModels } from '../../models/index.js';
+import { NOT_SAVED_MESSAGE } from '../../admin/hooks.js';
+import { Band, Concert, Group, Location, User, trackAppModels } from '../../models/index.js';
 import { ARTIFACTS, listen, openBrowser, type TestBrowser, type TestServer } from '../helpers/browser.js';
 import { resetDatabase } from '../helpers/database.js';
+import { breakRecording, repairRecording } from '../helpers/recording-failure.js';
 import { adminApp, makeUser, STAFF_PASSWORD } from './helpers.js';
 
 // The real AdminJS UI in a real Chromium (test/helpers/chromium.ts): log in, create a concert through the form, then find
@@ -123,6 +125,29 @@ describe('admin in a browser', function () {
     expect(dashboard.some((t) => t.includes('The Seeds booked a concert Browser Night (sold out) on Town Hall, Ghent'))).to.equal(true);
     expect(dashboard.some((t) => t.includes('Staff Sam created Browser Night (sold out)'))).to.equal(true);
     expect(dashboard.some((t) => t.includes('Staff Sam updated Browser Night (sold out)'))).to.equal(true);
+  });
+
+  it('when the action cannot be recorded, saves nothing, says so and keeps the form filled in; saving again works', async () => {
+    const groups = await Group.count();
+    await page.goto(`${base}/admin/resources/groups/actions/new`);
+    const name = page.getByTestId('property-edit-name').locator('input');
+    await name.fill('Not Half Saved');
+    await breakRecording('hook');
+    try {
+      await page.getByTestId('button-save').click();
+      await page.getByText(NOT_SAVED_MESSAGE).waitFor();
+      await shot('11-not-saved');
+      expect(page.url()).to.equal(`${base}/admin/resources/groups/actions/new`);
+      expect(await name.inputValue()).to.equal('Not Half Saved');
+      expect(await Group.count()).to.equal(groups);
+    } finally {
+      await repairRecording();
+    }
+    await page.getByTestId('button-save').click();
+    await page.waitForURL(/\/admin\/resources\/groups(\?|$)/);
+    const saved = await Group.findAll({ where: { name: 'Not Half Saved' } });
+    expect(saved).to.have.length(1);
+    expect(await Action.count({ where: { verb: 'created', actionObjectType: 'Group', actionObjectId: String(saved[0].id) } })).to.equal(1);
   });
 
   it("shows staff a user's public and private changes together, the private ones marked", async () => {

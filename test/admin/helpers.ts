@@ -3,14 +3,14 @@ import supertest from 'supertest';
 import { Action, withoutTracking } from '../../actstream/index.js';
 import { Band, Location, User } from '../../models/index.js';
 import { createApp } from '../../server/app.js';
-import { database } from '../helpers/database.js';
+import { GENEROUS_WRITE_LIMIT, database } from '../helpers/database.js';
 
 export const STAFF_PASSWORD = 'correct horse battery staple';
 
 /** The real app on the test database, with a fixed session secret. */
 export async function adminApp(): Promise<Express> {
   const sequelize = await database();
-  return createApp({ sequelize, config: { sessionSecret: 'test-secret-for-admin-tests', production: false } });
+  return createApp({ sequelize, config: { sessionSecret: 'test-secret-for-admin-tests', production: false, writeLimit: GENEROUS_WRITE_LIMIT } });
 }
 
 /** A user with a password, created without recording an action (fixtures are not what tests count). */

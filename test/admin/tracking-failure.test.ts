@@ -3,8 +3,10 @@ import type { Model } from 'sequelize';
 import { Action, whenTrackingFails, withActor, withoutTracking } from '../../actstream/index.js';
 import { Band, User, trackAppModels } from '../../models/index.js';
 import { database, resetDatabase } from '../helpers/database.js';
+import { breakRecording, repairRecording } from '../helpers/recording-failure.js';
 
-// actstream/context.ts whenTrackingFails: what the admin relies on to keep an edit whose action could not be written.
+// actstream/context.ts whenTrackingFails: the explicit opt-in for apps that prefer keeping a save to
+// recording it (the admin does not use it: its writes are all or nothing, test/admin/atomic-writes.test.ts).
 describe('whenTrackingFails', () => {
   let untrack: () => void;
   let staff: User;
@@ -50,6 +52,27 @@ describe('whenTrackingFails', () => {
     expect(failures[0].verb).to.equal('created');
     expect(failures[0].instance).to.equal(band);
     expect((failures[0].error as Error).message).to.equal('action table unavailable');
+    expect(await Action.count()).to.equal(0);
+  });
+
+  it('inside a transaction, keeps the save even when the database refused the action (a savepoint)', async () => {
+    const sequelize = await database();
+    await breakRecording('database');
+    const failures: string[] = [];
+    try {
+      await whenTrackingFails(
+        (_error, _instance, verb) => failures.push(verb),
+        () => sequelize.transaction(() => withActor(staff, async () => {
+          await Band.create({ name: 'Kept' });
+          // PostgreSQL refuses every statement after a failed one, unless it failed in a savepoint.
+          await Band.create({ name: 'Kept too' });
+        })),
+      );
+    } finally {
+      await repairRecording();
+    }
+    expect(failures).to.deep.equal(['created', 'created']);
+    expect((await Band.findAll({ order: [['id', 'ASC']] })).map((b) => b.name)).to.deep.equal(['Kept', 'Kept too']);
     expect(await Action.count()).to.equal(0);
   });
 

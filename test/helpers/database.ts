@@ -7,6 +7,13 @@ import { migrate } from '../../db/migrate.js';
 import { initModels } from '../../models/index.js';
 
 let opened: Promise<Sequelize> | undefined;
+let openedUrl: string | undefined;
+
+/**
+ * The per-user write limit of the apps most tests build: on (its store runs in every test) but out
+ * of the way (test/http/write-limit.test.ts tests the limit itself).
+ */
+export const GENEROUS_WRITE_LIMIT = { limit: 1_000_000, windowMs: 60_000 };
 
 /** The database the suite runs on: DATABASE_URL (CI's PostgreSQL / MariaDB), else a fresh SQLite file. */
 export function testDatabaseUrl(): string {
@@ -16,7 +23,8 @@ export function testDatabaseUrl(): string {
 /** One migrated database with the app's models for the whole run. */
 export function database(): Promise<Sequelize> {
   opened ??= (async () => {
-    const sequelize = await connect(testDatabaseUrl());
+    openedUrl = testDatabaseUrl();
+    const sequelize = await connect(openedUrl);
     await migrate(sequelize);
     initModels(sequelize);
     return sequelize;
@@ -24,9 +32,15 @@ export function database(): Promise<Sequelize> {
   return opened;
 }
 
+/** The URL of the database() (for other processes that must share it). */
+export async function databaseUrl(): Promise<string> {
+  await database();
+  return openedUrl!;
+}
+
 // Children before parents, so foreign keys never object.
 const TABLES = [
-  'api_tokens', 'actstream_notification_overrides', 'actstream_notification_markers', 'actstream_notifications',
+  'rate_limits', 'api_tokens', 'actstream_notification_overrides', 'actstream_notification_markers', 'actstream_notifications',
   'actstream_actions', 'actstream_follows', 'concerts', 'comments', 'locations', 'bands', 'groups', 'users',
 ];
 

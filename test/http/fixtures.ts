@@ -5,14 +5,14 @@ import { action, follow } from '../../actstream/index.js';
 import { Band, Comment, Concert, Group, Location, User } from '../../models/index.js';
 import { createToken } from '../../auth/tokens.js';
 import { createApp } from '../../server/app.js';
-import { database, resetDatabase } from '../helpers/database.js';
+import { GENEROUS_WRITE_LIMIT, database, resetDatabase } from '../helpers/database.js';
 
 export const PASSWORD = 'correct horse battery staple';
 
 /** The real app on the test database. */
 export async function testApp(): Promise<{ app: Express; sequelize: Sequelize }> {
   const sequelize = await database();
-  const app = await createApp({ sequelize, config: { sessionSecret: 'test-secret-for-http-tests', production: false } });
+  const app = await createApp({ sequelize, config: { sessionSecret: 'test-secret-for-http-tests', production: false, writeLimit: GENEROUS_WRITE_LIMIT } });
   return { app, sequelize };
 }
 

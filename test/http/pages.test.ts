@@ -52,9 +52,11 @@ describe('HTTP: public pages', () => {
     for (const path of [`/streams/User/${w.ann.id}`, `/streams/Comment/${w.comment.id}`, `/streams/Group/${w.climbers.id}`, `/actions/${w.sent.commented.id}`]) {
       expect(links).to.include(path);
     }
-    // Every object link leads to a page that works.
+    // Every object link leads to a page that works: the object's (or action's) own page, not an error page.
     for (const link of links.filter((l) => l.startsWith('/streams/') || l.startsWith('/actions/'))) {
-      await request(app).get(link).expect(200);
+      const page = await request(app).get(link).expect(200);
+      expect(page.text, link).to.match(/<h1>(?!Error)[^<]+<\/h1>/);
+      expect(page.text, link).to.match(/<ol class="stream">|<time datetime=/);
     }
   });
 
@@ -62,9 +64,12 @@ describe('HTTP: public pages', () => {
     const res = await request(app).get(`/streams/User/${w.ann.id}`).expect(200);
     const alts = alternates(res.text);
     expect(alts.map((a) => a.type)).to.deep.equal(['application/atom+xml', 'application/rss+xml', 'application/activity+json']);
-    await request(app).get(alts[0].href).expect(200).expect('Content-Type', /atom/);
-    await request(app).get(alts[1].href).expect(200).expect('Content-Type', /rss/);
-    await request(app).get(alts[2].href).set('Accept', 'application/activity+json').expect(200).expect('Content-Type', /activity\+json/);
+    const atom = await request(app).get(alts[0].href).expect(200).expect('Content-Type', /atom/);
+    expect(atom.text).to.match(/<feed [^>]*xmlns="http:\/\/www\.w3\.org\/2005\/Atom"/).and.include('reached level 10');
+    const rss = await request(app).get(alts[1].href).expect(200).expect('Content-Type', /rss/);
+    expect(rss.text).to.match(/<rss [^>]*version="2\.0"/).and.include('reached level 10');
+    const as2 = await request(app).get(alts[2].href).set('Accept', 'application/activity+json').expect(200).expect('Content-Type', /activity\+json/);
+    expect(JSON.parse(as2.text)).to.deep.include({ type: 'OrderedCollectionPage' });
     const model = await request(app).get('/streams/Band').expect(200);
     expect(alternates(model.text).map((a) => a.href)).to.include('/feeds/model/Band.atom');
   });
@@ -105,20 +110,21 @@ describe('HTTP: public pages', () => {
   });
 
   it('answers bad page URLs with an HTML 4xx, never a 500', async () => {
-    for (const [url, status] of [
-      ['/streams/Nope', 404],
-      ['/streams/Nope/1', 404],
-      ['/streams/User/abc', 404],
-      ['/streams/User/424242', 404],
-      ['/streams/User?before=zzz', 400],
-      ['/streams/User?limit=0', 400],
-      ['/actions/abc', 404],
-      ['/actions/424242', 404],
-      ['/streams/User/1/extra', 404],
+    for (const [url, status, says] of [
+      ['/streams/Nope', 404, 'Unknown type &quot;Nope&quot;'],
+      ['/streams/Nope/1', 404, 'Unknown type &quot;Nope&quot;'],
+      ['/streams/User/abc', 404, 'User abc not found'],
+      ['/streams/User/424242', 404, 'User 424242 not found'],
+      ['/streams/User?before=zzz', 400, 'Malformed cursor'],
+      ['/streams/User?limit=0', 400, 'Invalid limit'],
+      ['/actions/abc', 404, 'This action not found'],
+      ['/actions/424242', 404, 'This action not found'],
+      ['/streams/User/1/extra', 404, 'This page not found'],
     ] as const) {
       const res = await request(app).get(url);
       expect(res.status, url).to.equal(status);
       expect(res.type, url).to.equal('text/html');
+      expect(res.text, url).to.include(`<h1>Error ${status}</h1>`).and.include(says);
     }
   });
 
@@ -132,6 +138,26 @@ describe('HTTP: public pages', () => {
       expect(hrefs(page.text)).to.include(`/followers/User/${w.ann.id}`).and.include(`/following/${w.ann.id}`);
       const group = await request(app).get(`/streams/Group/${w.climbers.id}`).expect(200);
       expect(hrefs(group.text)).to.include(`/followers/Group/${w.climbers.id}`).and.not.include(`/following/${w.climbers.id}`);
+    });
+
+    it('list 50 at a time with a "More" link to the next page, keeping the flag', async () => {
+      const { Follow, follow } = await import('../../actstream/index.js');
+      const { User } = await import('../../models/index.js');
+      const fans = await User.bulkCreate(Array.from({ length: 55 }, (_, i) => ({ name: `Fan ${String(i).padStart(2, '0')}`, email: `fan${i}@example.test` })));
+      const t0 = Date.UTC(2026, 0, 1);
+      await Follow.bulkCreate(
+        fans.map((fan, i) => ({ userId: String(fan.id), contentType: 'User', objectId: String(w.ann.id), flag: 'liking', actorOnly: true, started: new Date(t0 + i) })),
+      );
+      await follow(w.bob, w.ann, { flag: 'liking', sendAction: false });
+      const first = await request(app).get(`/followers/User/${w.ann.id}?flag=liking`).expect(200);
+      expect(listItems(first.text)).to.deep.equal(fans.slice(0, 50).map((f) => f.name));
+      const more = hrefs(first.text).find((h) => h.includes('after='));
+      expect(more).to.match(new RegExp(`^/followers/User/${w.ann.id}\\?flag=liking&after=[A-Za-z0-9_-]+$`));
+      const second = await request(app).get(more!).expect(200);
+      expect(listItems(second.text)).to.deep.equal([...fans.slice(50).map((f) => f.name), 'Bob <b>&amp;']);
+      expect(hrefs(second.text).filter((h) => h.includes('after='))).to.deep.equal([]);
+      const bad = await request(app).get(`/followers/User/${w.ann.id}?after=nope`).expect(400);
+      expect(bad.text).to.include('<h1>Error 400</h1>').and.include('Malformed cursor');
     });
 
     it('list people and objects for a user logged in through the form', async () => {
@@ -148,7 +174,8 @@ describe('HTTP: public pages', () => {
     it('refuses a login form without its CSRF token, and a wrong password', async () => {
       const agent = request.agent(app);
       await agent.get('/login').expect(200);
-      await agent.post('/login').type('form').send({ email: 'ann@example.com', password: PASSWORD }).expect(403);
+      const expired = await agent.post('/login').type('form').send({ email: 'ann@example.com', password: PASSWORD }).expect(403);
+      expect(expired.text).to.include('The form expired; please try again.');
       const page = await agent.get('/login').expect(200);
       const csrf = /name="_csrf" value="([^"]+)"/.exec(page.text)![1];
       const wrong = await agent.post('/login').type('form').send({ email: 'ann@example.com', password: 'nope', _csrf: csrf }).expect(401);

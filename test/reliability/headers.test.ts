@@ -154,9 +154,24 @@ describe('reliability: sessions, security headers, CSRF and redirects', function
     const evil = ['https://evil.example', '//evil.example', '/\\evil.example', 'https:evil.example', '%2F%2Fevil.example'];
     const params = ['next', 'redirect', 'redirectTo', 'returnTo', 'return_to', 'url', 'continue'];
 
-    function expectLocal(res: request.Response, what: string): void {
+    const REDIRECTS = [301, 302, 303, 307, 308];
+
+    /**
+     * `res` goes nowhere off this site. `expected` says whether this request redirects ('redirect':
+     * a 3xx with a Location on this host), answers in place ('answer': no Location, no refresh to
+     * elsewhere), or may do either (odd paths).
+     */
+    function expectLocal(res: request.Response, what: string, expected: 'redirect' | 'answer' | 'either'): void {
       const location = res.headers.location as string | undefined;
-      if (location === undefined) return;
+      const shown = `${what}: ${res.status} ${location ?? '(no Location)'}`;
+      expect(res.text, shown).not.to.match(/http-equiv=["']?refresh[^>]*evil\.example|location(\.href)?\s*=\s*["'][^"']*evil\.example/i);
+      if (location === undefined) {
+        expect(expected, shown).not.to.equal('redirect');
+        expect(REDIRECTS, shown).not.to.include(res.status);
+        return;
+      }
+      expect(expected, shown).not.to.equal('answer');
+      expect(REDIRECTS, shown).to.include(res.status);
       const resolved = new URL(location, 'http://app.test');
       expect(resolved.host, `${what} redirected to ${location}`).to.equal('app.test');
       expect(location, what).not.to.match(/^\/[\\/]/);
@@ -166,24 +181,39 @@ describe('reliability: sessions, security headers, CSRF and redirects', function
       await makeUser('staff@example.com', true);
       const admin = await adminLoggedIn(app, 'staff@example.com');
       const { agent: user } = await loggedIn(app, 'ann@example.com');
+      // What each anonymous page does: the admin sends strangers to its login page, the rest answer.
+      const anonymous = {
+        '/admin/login': 'answer',
+        '/admin': 'redirect',
+        '/admin/logout': 'redirect',
+        '/login': 'answer',
+        '/api/session': 'answer',
+        '/streams': 'answer',
+        '/admin/resources/groups': 'redirect',
+      } as const;
       for (const target of evil) {
         for (const param of params) {
           const q = `?${param}=${encodeURIComponent(target)}`;
-          for (const path of ['/admin/login', '/admin', '/admin/logout', '/login', '/api/session', '/streams', '/admin/resources/groups']) {
-            expectLocal(await request(app).get(path + q).set('Host', 'app.test'), `anonymous GET ${path}${q}`);
+          for (const [path, expected] of Object.entries(anonymous)) {
+            expectLocal(await request(app).get(path + q).set('Host', 'app.test'), `anonymous GET ${path}${q}`, expected);
           }
           expectLocal(
             await request(app).post(`/admin/login${q}`).set('Host', 'app.test').type('form').send({ email: 'staff@example.com', password: STAFF_PASSWORD }),
             `admin login ${q}`,
+            'redirect',
           );
-          expectLocal(await request(app).post(`/login${q}`).set('Host', 'app.test').type('form').send({ email: 'ann@example.com', password: PASSWORD }), `login ${q}`);
-          expectLocal(await admin.get(`/admin${q}`).set('Host', 'app.test'), `staff GET /admin${q}`);
-          expectLocal(await user.post(`/logout${q}`).set('Host', 'app.test').type('form').send({}), `logout ${q}`);
+          // The pages' login form, as a browser posts it: with the token from the form.
+          const browser = request.agent(app);
+          const form = await browser.get('/login').set('Host', 'app.test').expect(200);
+          const _csrf = /name="_csrf" value="([^"]+)"/.exec(form.text)![1];
+          expectLocal(await browser.post(`/login${q}`).set('Host', 'app.test').type('form').send({ email: 'ann@example.com', password: PASSWORD, _csrf }), `login ${q}`, 'redirect');
+          expectLocal(await admin.get(`/admin${q}`).set('Host', 'app.test'), `staff GET /admin${q}`, 'answer');
+          expectLocal(await user.post(`/logout${q}`).set('Host', 'app.test').type('form').send({}), `logout ${q}`, 'redirect');
         }
       }
-      // Paths that look like another host.
+      // Paths that look like another host: answered or sent somewhere on this site, never elsewhere.
       for (const path of ['//evil.example/', '/admin//evil.example', '/%2F%2Fevil.example', '/admin/frontend/assets/..%2F..%2F', '/streams/', '/admin/']) {
-        expectLocal(await request(app).get(path).set('Host', 'app.test'), `GET ${path}`);
+        expectLocal(await request(app).get(path).set('Host', 'app.test'), `GET ${path}`, 'either');
       }
     });
 

@@ -29,6 +29,34 @@ const SQL = [
   'ä%\u0000',
 ];
 
+const API_ERROR_CODES = ['invalid_request', 'invalid_cursor', 'not_found', 'unknown_type', 'malformed_json'];
+
+/** A 4xx from the API: the error JSON, with a known code and a message. */
+function expectApiError(res: request.Response, shown: string): void {
+  expect(res.body?.error?.code, shown).to.be.oneOf(API_ERROR_CODES);
+  expect(res.body.error.message, shown).to.be.a('string').and.not.equal('');
+  expect(res.text, shown).not.to.match(/\n\s+at |node_modules|Sequelize/);
+}
+
+/** What a GET answered says what it is: a page of actions, the error JSON, an error page or a feed's message. */
+function expectAnswer(url: string, res: request.Response, shown: string): void {
+  if (url.startsWith('/api/')) {
+    if (res.status !== 200) return expectApiError(res, shown);
+    expect(Object.keys(res.body), shown).to.satisfy((keys: string[]) => ['actions', 'followers', 'following', 'id'].some((k) => keys.includes(k)));
+    return;
+  }
+  expect(res.text, shown).not.to.match(/\n\s+at |node_modules|Sequelize/);
+  if (url.startsWith('/feeds/')) {
+    if (res.status === 200) expect(res.text, shown).to.match(/^<\?xml/);
+    else expect(res.text, shown).to.match(/not found|invalid|malformed|unknown|NUL character/i);
+    return;
+  }
+  // The HTML pages: the page asked for, or an error page in the site's layout (a URL with a NUL is
+  // refused before any page is chosen, in plain text).
+  if (res.status === 200) expect(res.text, shown).to.match(/<h1>[^<]+<\/h1>/);
+  else expect(res.text, shown).to.match(new RegExp(`<h1>Error ${res.status}</h1>|^The URL contains a NUL character`));
+}
+
 describe('reliability: SQL metacharacters are harmless', function () {
   this.timeout(120_000);
   let app: Express;
@@ -71,7 +99,9 @@ describe('reliability: SQL metacharacters are harmless', function () {
       ];
       for (const url of urls) {
         const res = await request(app).get(url).set('Authorization', bearer);
-        expect(res.status, `${url}: ${res.text.slice(0, 200)}`).to.be.oneOf([200, 400, 404]);
+        const shown = `${url}: ${res.status} ${res.text.slice(0, 200)}`;
+        expect(res.status, shown).to.be.oneOf([200, 400, 404]);
+        expectAnswer(url, res, shown);
         if (url.includes('verb=') && res.status === 200 && res.body.actions) {
           // An exact filter: a wildcard or quote matches no verb of the world.
           expect(res.body.actions, url).to.deep.equal([]);
@@ -83,12 +113,22 @@ describe('reliability: SQL metacharacters are harmless', function () {
         { type: 'Group', id: w.climbers.id, flag: raw },
       ]) {
         const res = await request(app).post('/api/follows').set('Authorization', bearer).send(body);
-        expect(res.status, `follow ${JSON.stringify(body)}: ${res.text}`).to.be.oneOf([200, 201, 400, 404]);
+        const shown = `follow ${JSON.stringify(body)}: ${res.status} ${res.text}`;
+        expect(res.status, shown).to.be.oneOf([200, 201, 400, 404]);
+        if (res.status < 300) {
+          // Only the flag may be odd, and it is kept exactly.
+          expect(res.body, shown).to.deep.include({ flag: raw, created: true });
+          expect(res.body.object, shown).to.deep.include({ type: 'Group', id: String(w.climbers.id) });
+        } else {
+          expectApiError(res, shown);
+        }
         await request(app).delete('/api/follows').set('Authorization', bearer).send(body);
       }
       for (const ref of [{ type: raw, id: '1' }, { type: 'Group', id: raw }]) {
         const res = await request(app).post('/api/actions').set('Authorization', bearer).send({ verb: 'probed', target: ref });
-        expect(res.status, `action target ${JSON.stringify(ref)}: ${res.text}`).to.be.oneOf([400, 404]);
+        const shown = `action target ${JSON.stringify(ref)}: ${res.status} ${res.text}`;
+        expect(res.status, shown).to.be.oneOf([400, 404]);
+        expectApiError(res, shown);
       }
     }
     // Follows with metacharacter flags were made and removed again; nothing else changed.
@@ -111,6 +151,7 @@ describe('reliability: SQL metacharacters are harmless', function () {
     await makeUser('staff@example.com', true);
     const admin = await adminLoggedIn(app, 'staff@example.com');
     const groups = await Group.count();
+    const savedNames: string[] = [];
     for (const name of [...SQL, 'x'.repeat(400)]) {
       const res = await admin.post('/admin/api/resources/groups/actions/new').type('form').send({ name });
       const shown = `${JSON.stringify(name).slice(0, 40)}: ${res.status} ${res.text.slice(0, 200)}`;
@@ -119,12 +160,20 @@ describe('reliability: SQL metacharacters are harmless', function () {
       const saved = res.status === 200 && res.body.notice?.type === 'success';
       // A NUL would be stored changed ("\0" on PostgreSQL): refused everywhere.
       if (name.includes('\u0000')) expect(saved, shown).to.equal(false);
+      if (!saved) {
+        // Refused with a reason the admin can read: a notice, and the field's error for a NUL or a name too long.
+        expect(res.body.notice?.type, shown).to.equal('error');
+        expect(Object.keys(res.body.record?.errors ?? {}), shown).to.deep.equal(['name']);
+      }
       if (saved) {
+        savedNames.push(name);
         const group = await Group.findByPk(res.body.record.params.id);
         // Stored exactly as sent (or, where a database truncates nothing silently, refused above).
         expect(group?.name, shown).to.equal(name);
       }
     }
-    expect(await Group.count()).to.be.at.least(groups);
+    // Exactly the names answered as saved were stored: nothing half-saved, nothing lost.
+    expect(await Group.count()).to.equal(groups + savedNames.length);
+    expect(savedNames.length, 'most names are stored as sent').to.be.greaterThan(SQL.length / 2);
   });
 });

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { configFromEnv, trustProxySetting } from '../../config/server.js';
+import { configFromEnv, trustProxySetting, writeLimitSetting } from '../../config/server.js';
 
 describe('server configuration from the environment', () => {
   it('refuses to run in production without SESSION_SECRET', () => {
@@ -19,7 +19,17 @@ describe('server configuration from the environment', () => {
       adminEmail: 'boss@example.com',
       adminPassword: 'pw',
       trustProxy: false,
+      writeLimit: { limit: 120, windowMs: 60_000 },
     });
+  });
+
+  it('limits writes per user to WRITE_LIMIT per WRITE_LIMIT_WINDOW_SECONDS (0: no limit), refusing settings that are not whole numbers', () => {
+    expect(writeLimitSetting({})).to.deep.equal({ limit: 120, windowMs: 60_000 });
+    expect(writeLimitSetting({ WRITE_LIMIT: '30', WRITE_LIMIT_WINDOW_SECONDS: '10' })).to.deep.equal({ limit: 30, windowMs: 10_000 });
+    expect(writeLimitSetting({ WRITE_LIMIT: '0' })).to.equal(false);
+    expect(() => writeLimitSetting({ WRITE_LIMIT: 'lots' })).to.throw('WRITE_LIMIT must be a whole number of at least 0, got "lots"');
+    expect(() => writeLimitSetting({ WRITE_LIMIT_WINDOW_SECONDS: '0' })).to.throw('WRITE_LIMIT_WINDOW_SECONDS must be a whole number of at least 1, got "0"');
+    expect(() => configFromEnv({ NODE_ENV: 'production', SESSION_SECRET: 'x', WRITE_LIMIT: '-1' })).to.throw(/WRITE_LIMIT/);
   });
 
   it('trusts no proxy unless TRUST_PROXY says which', () => {
