@@ -1,7 +1,9 @@
 import type { Request, Response } from 'express';
-import { rateLimit, type RateLimitRequestHandler } from 'express-rate-limit';
+import { rateLimit, type RateLimitRequestHandler, type Store } from 'express-rate-limit';
 
 export interface LoginLimitOptions {
+  /** Where failed attempts are counted: the database's store, so every process shares the count. */
+  store: Store;
   /** Which responses count as a successful login (those are not counted). */
   succeeded: (req: Request, res: Response) => boolean;
   /** Failed attempts allowed per address and window (default 10). */
@@ -10,8 +12,9 @@ export interface LoginLimitOptions {
 }
 
 /** Limits repeated failed logins from one address; a success does not count against it. */
-export function loginLimit({ succeeded, limit = 10, windowMs = 15 * 60 * 1000 }: LoginLimitOptions): RateLimitRequestHandler {
+export function loginLimit({ store, succeeded, limit = 10, windowMs = 15 * 60 * 1000 }: LoginLimitOptions): RateLimitRequestHandler {
   return rateLimit({
+    store,
     windowMs,
     limit,
     skipSuccessfulRequests: true,

@@ -37,13 +37,15 @@ export async function createApp({ sequelize, config, logger }: AppOptions): Prom
 
   const sessions = createSessions({ sequelize, secret: config.sessionSecret, production: config.production });
   const admin = await createAdmin();
-  app.use(admin.options.rootPath, adminRouter(admin, { sessions }));
+  // Failed logins are counted in the database, per surface, so every worker shares the count.
+  const loginStore = (surface: string) => new DatabaseRateLimitStore(sequelize, `login-${surface}:`);
+  app.use(admin.options.rootPath, adminRouter(admin, { sessions, loginStore: loginStore('admin') }));
   const limitSettings = config.writeLimit ?? DEFAULT_WRITE_LIMIT;
   const writesLimited: RequestHandler =
     limitSettings === false ? (_req, _res, next) => next() : writeLimit(new DatabaseRateLimitStore(sequelize, 'writes:'), limitSettings);
-  app.use('/api', apiRouter(sessions.middleware, writesLimited));
+  app.use('/api', apiRouter({ sessions: sessions.middleware, writesLimited, loginStore: loginStore('api') }));
   app.use('/feeds', feedsRouter());
-  app.use(pagesRouter(sessions.middleware, config.sessionSecret));
+  app.use(pagesRouter({ sessions: sessions.middleware, secret: config.sessionSecret, loginStore: loginStore('pages') }));
   // Errors no router answered (the admin's): never a stack trace.
   app.use(errorHandler(asText));
   return app;

@@ -1,4 +1,5 @@
 import express, { Router, type RequestHandler } from 'express';
+import type { Store } from 'express-rate-limit';
 import { callers } from '../middleware/caller.js';
 import { sessionRoutes } from './session-routes.js';
 import { tokenRoutes } from './token-routes.js';
@@ -26,7 +27,16 @@ const jsonBodiesOnly: RequestHandler = (req, _res, next) => {
  * The JSON API, mounted at /api. `sessions` is the session middleware shared with the pages and the
  * admin; `writesLimited` the per-user write limit, put in front of every route that writes.
  */
-export function apiRouter(sessions: RequestHandler, writesLimited: RequestHandler): Router {
+export interface ApiRouterOptions {
+  /** The session middleware shared with the pages and the admin. */
+  sessions: RequestHandler;
+  /** The per-user write limit, put before every route that writes. */
+  writesLimited: RequestHandler;
+  /** Where failed logins are counted. */
+  loginStore: Store;
+}
+
+export function apiRouter({ sessions, writesLimited, loginStore }: ApiRouterOptions): Router {
   const router = Router();
   router.use((_req, res, next) => {
     res.set('Cache-Control', 'no-store');
@@ -37,7 +47,7 @@ export function apiRouter(sessions: RequestHandler, writesLimited: RequestHandle
   });
   router.use(jsonBodiesOnly, express.json({ limit: BODY_LIMIT, strict: true, reviver: refuseNulCharacters }));
   router.use(callers(sessions));
-  router.use(sessionRoutes(), tokenRoutes(writesLimited), streamRoutes(), actionRoutes(writesLimited), followRoutes(writesLimited), notificationRoutes());
+  router.use(sessionRoutes(loginStore), tokenRoutes(writesLimited), streamRoutes(), actionRoutes(writesLimited), followRoutes(writesLimited), notificationRoutes());
   router.use(jsonNotFound);
   router.use(jsonErrorHandler);
   return router;

@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import type { Store } from 'express-rate-limit';
 import { newCsrfToken } from '../../auth/csrf.js';
 import { loginLimit } from '../../auth/login-limit.js';
 import { destroySession, regenerateSession } from '../../auth/sessions.js';
@@ -11,9 +12,9 @@ import { LoginBody } from '../shared/schemas.js';
 import { baseUrl } from '../shared/urls.js';
 
 /** POST /session logs in (any user), GET /session says who is logged in, DELETE /session logs out. */
-export function sessionRoutes(): Router {
+export function sessionRoutes(loginStore: Store): Router {
   const router = Router();
-  const limit = loginLimit({ succeeded: (_req, res) => res.statusCode < 400 });
+  const limit = loginLimit({ store: loginStore, succeeded: (_req, res) => res.statusCode < 400 });
 
   router.post(
     '/session',

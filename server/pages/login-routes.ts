@@ -1,4 +1,5 @@
 import express, { Router, type Request, type Response } from 'express';
+import type { Store } from 'express-rate-limit';
 import { z } from 'zod';
 import { csrfTokenMatches, newCsrfToken, signedFormToken, signedFormTokensMatch } from '../../auth/csrf.js';
 import { loginLimit } from '../../auth/login-limit.js';
@@ -30,7 +31,7 @@ function showForm(res: Response, secret: string, status: number, extra: { error?
 }
 
 /** A plain HTML login for the pages; same session as the API and the admin. */
-export function loginRoutes(secret: string): Router {
+export function loginRoutes(secret: string, loginStore: Store): Router {
   const router = Router();
   const form = express.urlencoded({ extended: false, limit: '8kb' });
 
@@ -38,7 +39,7 @@ export function loginRoutes(secret: string): Router {
 
   router.post(
     '/login',
-    loginLimit({ succeeded: (_req, res) => res.statusCode === 303 }),
+    loginLimit({ store: loginStore, succeeded: (_req, res) => res.statusCode === 303 }),
     form,
     handler(async (req, res) => {
       const body = LoginForm.parse(req.body ?? {});

@@ -1,3 +1,4 @@
+import type { Store } from 'express-rate-limit';
 import { z } from 'zod';
 import express, { Router, type Request, type RequestHandler } from 'express';
 import {
@@ -89,10 +90,19 @@ const asPage: ErrorFormat = (req, res, error) => {
 };
 
 /** Server-rendered public pages: streams of objects and models, action details, followers and following. */
-export function pagesRouter(sessions: RequestHandler, secret: string): Router {
+export interface PagesRouterOptions {
+  /** The session middleware shared with the API and the admin. */
+  sessions: RequestHandler;
+  /** Signs the login form's token. */
+  secret: string;
+  /** Where failed logins are counted. */
+  loginStore: Store;
+}
+
+export function pagesRouter({ sessions, secret, loginStore }: PagesRouterOptions): Router {
   const router = Router();
   router.use(['/streams', '/actions', '/followers', '/following', '/notifications', '/login', '/logout'], callers(sessions));
-  router.use(loginRoutes(secret));
+  router.use(loginRoutes(secret, loginStore));
 
   // The site's front page is the list of streams (a fixed path, never one from the request).
   router.get('/', (_req, res) => res.redirect(302, '/streams'));

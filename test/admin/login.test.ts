@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type { Express } from 'express';
 import supertest from 'supertest';
-import { resetDatabase } from '../helpers/database.js';
+import { clearRateLimits, resetDatabase } from '../helpers/database.js';
 import { adminApp, makeUser, STAFF_PASSWORD } from './helpers.js';
 
 /** A visitor without a (valid) staff session: sent to the login page. */
@@ -33,6 +33,7 @@ describe('admin login', () => {
   });
   // A fresh app (and so a fresh failed-login counter) per test.
   beforeEach(async () => {
+    await clearRateLimits();
     app = await adminApp();
   });
 

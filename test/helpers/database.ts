@@ -52,3 +52,9 @@ export async function resetDatabase(extra: string[] = []): Promise<void> {
     await sequelize.query(`DELETE FROM ${qi.quoteIdentifier(table)}`);
   }
 }
+
+/** Forgets every rate-limit counter (they live in the database, shared by every app built on it). */
+export async function clearRateLimits(): Promise<void> {
+  const sequelize = await database();
+  await sequelize.query(`DELETE FROM ${sequelize.getQueryInterface().quoteIdentifier('rate_limits')}`);
+}

@@ -4,7 +4,7 @@ import request from 'supertest';
 import { Action, Follow } from '../../actstream/index.js';
 import { Group } from '../../models/index.js';
 import { createApp } from '../../server/app.js';
-import { database } from '../helpers/database.js';
+import { database, clearRateLimits } from '../helpers/database.js';
 import { loggedIn as adminLoggedIn, makeUser, STAFF_PASSWORD } from '../admin/helpers.js';
 import { loggedIn, PASSWORD, seedWorld, testApp, type World } from '../http/fixtures.js';
 
@@ -84,6 +84,7 @@ describe('reliability: sessions, security headers, CSRF and redirects', function
   });
 
   describe('login rate limits', () => {
+    beforeEach(clearRateLimits);
     it('API: after 10 failed logins from one address the 11th is 429, even with the right password', async () => {
       const fresh = await createApp({ sequelize: await database(), config: { sessionSecret: 'rate-limit-test', production: false } });
       for (let i = 0; i < 10; i++) await request(fresh).post('/api/session').send({ email: 'ann@example.com', password: 'wrong' }).expect(401);
@@ -97,6 +98,15 @@ describe('reliability: sessions, security headers, CSRF and redirects', function
         await request(fresh).post('/api/session').set('X-Forwarded-For', `203.0.113.${i}`).send({ email: 'ann@example.com', password: 'wrong' }).expect(401);
       }
       const blocked = await request(fresh).post('/api/session').set('X-Forwarded-For', '198.51.100.7').send({ email: 'ann@example.com', password: PASSWORD });
+      expect(blocked.status).to.equal(429);
+      expect(blocked.text).to.match(/too many failed logins/i);
+    });
+
+    it('is shared by every process serving the app (counted in the database)', async () => {
+      const first = await createApp({ sequelize: await database(), config: { sessionSecret: 'rate-limit-test', production: false } });
+      const second = await createApp({ sequelize: await database(), config: { sessionSecret: 'rate-limit-test', production: false } });
+      for (let i = 0; i < 10; i++) await request(i % 2 ? first : second).post('/api/session').send({ email: 'ann@example.com', password: 'wrong' }).expect(401);
+      const blocked = await request(second).post('/api/session').send({ email: 'ann@example.com', password: PASSWORD });
       expect(blocked.status).to.equal(429);
       expect(blocked.text).to.match(/too many failed logins/i);
     });
