@@ -3,10 +3,11 @@ import { ActstreamArgumentError } from './errors.js';
 import { Action, type ActionData } from './models.js';
 import { checkRecipients, deliveryFor, fanOut, hasRecipients, type Delivery, type Recipients } from './notify.js';
 import { referenceOf } from './registry.js';
-import { isPlainObject, PRIVATE_KEY } from './visibility.js';
-import { insert, insertStatement, pushParameters, savedAction, type ActionRow } from './inserts.js';
-import { currentSettings } from './setup.js';
+import { savedAction } from './rows.js';
+import { currentBackend, currentSettings } from './settings.js';
+import type { NewAction } from './sql/index.js';
 import { allOrNothing } from './transactions.js';
+import { isPlainObject, PRIVATE_KEY } from './visibility.js';
 
 export interface SendOptions {
   verb: string;
@@ -32,29 +33,43 @@ export interface SendManyItem extends Omit<SendOptions, 'transaction'> {
   actor: Model;
 }
 
-/** Whether a string, or any key or string inside an object or array, holds a NUL character. */
-function hasNul(value: unknown, depth = 0): boolean {
-  if (typeof value === 'string') return value.includes('\u0000');
-  if (value === null || typeof value !== 'object' || depth > 64) return false;
-  if (Array.isArray(value)) return value.some((item) => hasNul(item, depth + 1));
-  return Object.entries(value).some(([key, item]) => key.includes('\u0000') || hasNul(item, depth + 1));
+/** A validated action: the row to write, and its data as given. */
+interface Checked {
+  row: NewAction;
+  data: ActionData | null;
 }
 
-/** Checks everything and turns it into a row; throws before anything is written. */
-function toRow(actor: Model, options: Omit<SendOptions, 'transaction'>): ActionRow {
+/** What Sequelize's BOOLEAN does to a value before writing it ('true' / 1 → true …). */
+function booleanValue(value: unknown): boolean {
+  if (typeof value === 'string') return value === 'true' ? true : value === 'false' ? false : Boolean(value);
+  if (typeof value === 'number') return value === 1 ? true : value === 0 ? false : Boolean(value);
+  return Boolean(value);
+}
+
+// PostgreSQL refuses NUL in text and in JSON (and Sequelize's escaping turns it into "\0"), so no
+// database stores it as given: refused everywhere alike. In data, JSON writes it as \u0000, after
+// an even number of backslashes (an odd number means the text itself holds "\u0000").
+const NUL_IN_JSON = /(?:^|[^\\])(?:\\\\)*\\u0000/;
+
+function checkText(name: string, value: unknown): void {
+  if (typeof value === 'string' && value.includes('\u0000')) throw new ActstreamArgumentError(`${name} must not contain NUL characters`);
+}
+
+/** Checks everything and turns it into a row; throws before anything is written (data JSON cannot encode too). */
+function check(actor: Model, options: Omit<SendOptions, 'transaction'>): Checked {
   currentSettings();
   const { verb } = options;
   if (typeof verb !== 'string' || verb.trim() === '') {
     throw new ActstreamArgumentError('verb must be a non-empty string');
   }
   if (verb.length > 255) throw new ActstreamArgumentError('verb must be at most 255 characters');
-  // PostgreSQL refuses NUL in text and JSON, and SQLite cuts text at it: refused on every database.
-  if (hasNul(verb) || hasNul(options.description) || hasNul(options.data)) {
-    throw new ActstreamArgumentError('verb, description and data must not contain NUL characters');
-  }
+  checkText('verb', verb);
   if (options.timestamp !== undefined && !(options.timestamp instanceof Date && !Number.isNaN(options.timestamp.getTime()))) {
     throw new ActstreamArgumentError('timestamp must be a valid Date');
   }
+  const actorRef = referenceOf(actor);
+  const target = options.target ? referenceOf(options.target) : null;
+  const actionObject = options.actionObject ? referenceOf(options.actionObject) : null;
   if (options.data !== undefined && options.data !== null) {
     if (!isPlainObject(options.data)) throw new ActstreamArgumentError('data must be an object');
     // The admin reads data.private as an object; views strip it whatever it holds.
@@ -62,30 +77,45 @@ function toRow(actor: Model, options: Omit<SendOptions, 'transaction'>): ActionR
       throw new ActstreamArgumentError(`data.${PRIVATE_KEY}, when given, must be an object`);
     }
   }
-  const actorRef = referenceOf(actor);
-  const target = options.target ? referenceOf(options.target) : null;
-  const actionObject = options.actionObject ? referenceOf(options.actionObject) : null;
+  const data = options.data ?? null;
+  const json = data === null ? null : (JSON.stringify(data) ?? null);
+  checkText('description', options.description ?? null);
+  if (json !== null && json.includes('\\u0000') && NUL_IN_JSON.test(json)) throw new ActstreamArgumentError('data must not contain NUL characters');
   return {
-    actorType: actorRef.type,
-    actorId: actorRef.id,
-    verb,
-    description: options.description ?? null,
-    targetType: target?.type ?? null,
-    targetId: target?.id ?? null,
-    actionObjectType: actionObject?.type ?? null,
-    actionObjectId: actionObject?.id ?? null,
-    timestamp: options.timestamp ?? new Date(),
-    public: options.public ?? true,
-    data: options.data ?? null,
+    row: {
+      actorType: actorRef.type,
+      actorId: actorRef.id,
+      verb,
+      description: options.description ?? null,
+      targetType: target?.type ?? null,
+      targetId: target?.id ?? null,
+      actionObjectType: actionObject?.type ?? null,
+      actionObjectId: actionObject?.id ?? null,
+      timestamp: options.timestamp ?? new Date(),
+      public: booleanValue(options.public ?? true),
+      data: json,
+    },
+    data,
   };
 }
 
-function attach(saved: Action, actor: Model, options: Omit<SendOptions, 'transaction'>): Action {
+/** The saved Action for a written row, as if Sequelize had created it, with the objects the caller holds. */
+function saved({ row, data }: Checked, id: number, actor: Model, options: Omit<SendOptions, 'transaction'>): Action {
+  const { data: _text, ...columns } = row;
+  return attach(savedAction({ id, ...columns, data }), actor, options);
+}
+
+function attach(action: Action, actor: Model, options: Omit<SendOptions, 'transaction'>): Action {
   // The caller already holds the objects: hand them back loaded, no query needed.
-  saved.actor = actor;
-  saved.target = options.target ?? null;
-  saved.actionObject = options.actionObject ?? null;
-  return saved;
+  action.actor = actor;
+  action.target = options.target ?? null;
+  action.actionObject = options.actionObject ?? null;
+  return action;
+}
+
+/** Model.create's input for a checked action (its data as given). */
+function createValues({ row, data }: Checked) {
+  return { ...row, data };
 }
 
 // Hooks Model.create (without `validate: false`) and bulkCreate (without individualHooks) would run.
@@ -101,59 +131,57 @@ function hooked(sequelize: Sequelize, hooks: readonly string[]): boolean {
 
 /** Records `<actor> <verb> [<actionObject>] [on <target>]`; returns the saved action. */
 async function sendAction(actor: Model, options: SendOptions): Promise<Action> {
-  const row = toRow(actor, options);
+  const checked = check(actor, options);
   const transaction = options.transaction ?? undefined;
-  const sequelize = Action.sequelize!;
-  const statement = insertStatement(sequelize);
-  if (statement === null || hooked(sequelize, CREATE_HOOKS)) {
-    return attach(await Action.create(row, { transaction }), actor, options);
+  const { sequelize } = currentSettings();
+  if (hooked(sequelize, CREATE_HOOKS)) {
+    return attach(await Action.create(createValues(checked), { transaction }), actor, options);
   }
-  const bind: unknown[] = [];
-  pushParameters(bind, sequelize, row);
-  const [id] = await insert(sequelize, statement, 1, bind, transaction);
-  return attach(savedAction(row, id), actor, options);
+  const [id] = await currentBackend().session(transaction, 'write', (session) => session.insertActions([checked.row]));
+  return saved(checked, id, actor, options);
 }
 
 /**
- * Validates every item, then writes them all in one INSERT, except when there are more rows than one
- * INSERT carries: 5957 on PostgreSQL and MySQL/MariaDB (their 65535 bind parameters), 2978 on SQLite
- * (32766). Then the rows go in several INSERTs, in a transaction of their own (or a savepoint of the given one), so the call
- * is still all or nothing. The actions come back in item order, with their ids.
+ * Validates every item, then writes them all in one INSERT, except when there are more rows than
+ * one INSERT carries (the backend's maxRowsPerInsert: 10,000 on SQLite and PostgreSQL, 5,000 on
+ * MySQL/MariaDB). Then the rows go in several INSERTs, in a transaction of their own (or a
+ * savepoint of the given one), so the call is still all or nothing. The actions come back in item
+ * order, with their ids.
  */
 async function sendManyActions(items: SendManyItem[], options: { transaction?: Transaction | null } = {}): Promise<Action[]> {
-  const rows = items.map(({ actor, ...rest }) => toRow(actor, rest));
-  if (rows.length === 0) return [];
-  const sequelize = Action.sequelize!;
-  const statement = insertStatement(sequelize);
-  if (statement === null || hooked(sequelize, BULK_CREATE_HOOKS)) {
-    const saved = await Action.bulkCreate(rows, { transaction: options.transaction ?? undefined, returning: true });
-    return saved.map((action, i) => attach(action, items[i].actor, items[i]));
+  const checked = items.map(({ actor, ...rest }) => check(actor, rest));
+  if (checked.length === 0) return [];
+  const { sequelize } = currentSettings();
+  const given = options.transaction ?? undefined;
+  if (hooked(sequelize, BULK_CREATE_HOOKS)) {
+    const created = await Action.bulkCreate(checked.map(createValues), { transaction: given, returning: true });
+    return created.map((action, i) => attach(action, items[i].actor, items[i]));
   }
 
-  // Every statement's parameters first, so nothing is written when one of them cannot be encoded.
-  const chunks: { count: number; bind: unknown[] }[] = [];
-  for (let start = 0; start < rows.length; start += statement.maxRows) {
-    const end = Math.min(start + statement.maxRows, rows.length);
-    const bind: unknown[] = [];
-    for (let i = start; i < end; i++) pushParameters(bind, sequelize, rows[i]);
-    chunks.push({ count: end - start, bind });
-  }
-
+  const backend = currentBackend();
+  const rows = checked.map((c) => c.row);
   let ids: number[];
-  if (chunks.length === 1) {
-    ids = await insert(sequelize, statement, chunks[0].count, chunks[0].bind, options.transaction ?? undefined);
+  if (rows.length <= backend.maxRowsPerInsert) {
+    ids = await backend.session(given, 'write', (session) => session.insertActions(rows));
   } else {
-    // More rows than one INSERT carries (see maxRows): several INSERTs, all or nothing. In
-    // a transaction of its own, or in a savepoint of the caller's, so that a failing INSERT leaves
-    // none of the others behind even when the caller goes on and commits.
-    const insertAll = async (transaction: Transaction): Promise<number[]> => {
-      const all: number[] = [];
-      for (const chunk of chunks) all.push(...(await insert(sequelize, statement, chunk.count, chunk.bind, transaction)));
-      return all;
-    };
-    ids = await allOrNothing(sequelize, options.transaction, insertAll);
+    // Several INSERTs, all or nothing: in a transaction of its own, or in a savepoint of the
+    // caller's, so that a failing INSERT leaves none of the others behind even when the caller goes on and commits.
+    const insertAll = (transaction: Transaction) =>
+      backend.session(transaction, 'write', async (session) => {
+        const all: number[] = [];
+        for (let start = 0; start < rows.length; start += backend.maxRowsPerInsert) {
+          all.push(...(await session.insertActions(rows.slice(start, start + backend.maxRowsPerInsert))));
+        }
+        return all;
+      });
+    ids = await allOrNothing(sequelize, given, insertAll);
   }
-  return rows.map((row, i) => attach(savedAction(row, ids[i]), items[i].actor, items[i]));
+  return checked.map((c, i) => saved(c, ids[i], items[i].actor, items[i]));
+}
+
+/** Rows one sendMany INSERT carries at most on the current backend (for tests). */
+export function maxRowsPerInsert(): number {
+  return currentBackend().maxRowsPerInsert;
 }
 
 // With `notify`, the action(s) and their notifications are written all or nothing: in the given (or
@@ -164,7 +192,7 @@ async function sendManyActions(items: SendManyItem[], options: { transaction?: T
 async function send(actor: Model, options: SendOptions): Promise<Action> {
   const recipients = options.notify == null ? null : checkRecipients(options.notify);
   if (recipients === null || !hasRecipients(recipients)) return sendAction(actor, options);
-  toRow(actor, options);
+  check(actor, options);
   return allOrNothing(Action.sequelize!, options.transaction, async (transaction) => {
     const sent = await sendAction(actor, { ...options, transaction });
     await fanOut([deliveryFor(sent, recipients)], transaction, true);
@@ -177,7 +205,7 @@ async function sendMany(items: SendManyItem[], options: { transaction?: Transact
   if (!Array.isArray(items)) throw new ActstreamArgumentError('sendMany expects an array of actions');
   const recipients = items.map((item) => (item.notify == null ? null : checkRecipients(item.notify)));
   if (!recipients.some((r) => r !== null && hasRecipients(r))) return sendManyActions(items, options);
-  items.forEach(({ actor, ...rest }) => toRow(actor, rest));
+  items.forEach(({ actor, ...rest }) => check(actor, rest));
   return allOrNothing(Action.sequelize!, options.transaction, async (transaction) => {
     const sent = await sendManyActions(items, { transaction });
     const deliveries: Delivery[] = [];

@@ -1,7 +1,7 @@
 import { Op, type DestroyOptions, type Model, type ModelStatic } from 'sequelize';
 import { Follow } from './models.js';
 import { removeNotificationsOfUsers } from './notification-cleanup.js';
-import { currentSettings } from './setup.js';
+import { currentSettings } from './settings.js';
 
 // Destroying a registered object removes follows of it and by it (and a user's notifications). Its
 // actions stay as history.

@@ -1,5 +1,8 @@
 // actstream: activity streams on Sequelize. Knows Sequelize only (no Express, no AdminJS).
 export { setup, type SetupOptions } from './setup.js';
+export type { SqlMode } from './sql/index.js';
+/** For SQLite: hand to Sequelize as `dialectModule` (better-sqlite3 behind node-sqlite3's API). */
+export { sqliteDriver } from './sql/sqlite-driver.js';
 export { registry, type AnyModel, type Reference } from './registry.js';
 export { NotRegisteredError, InvalidCursorError, ActstreamArgumentError, NotSetUpError } from './errors.js';
 export { Action, Follow, type ActionData } from './models.js';

@@ -8,6 +8,7 @@ import {
   type Sequelize,
 } from 'sequelize';
 import { labelOf, labelOfReference } from './labels.js';
+import { actionDataType } from './sql/index.js';
 import { timesince } from './timesince.js';
 
 /** JSON data attached to an action. */
@@ -71,10 +72,6 @@ export class Follow extends Model<InferAttributes<Follow>, InferCreationAttribut
   declare started: CreationOptional<Date>;
 }
 
-function jsonType(sequelize: Sequelize) {
-  return sequelize.getDialect() === 'postgres' ? DataTypes.JSONB : DataTypes.JSON;
-}
-
 /** Defines Action and Follow on `sequelize` (same tables as actstream/migrations). */
 export function defineModels(sequelize: Sequelize): void {
   const id = { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true };
@@ -92,7 +89,7 @@ export function defineModels(sequelize: Sequelize): void {
       timestamp: { type: DataTypes.DATE(3), allowNull: false, defaultValue: DataTypes.NOW },
       public: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: true },
       data: {
-        type: jsonType(sequelize),
+        type: actionDataType(sequelize),
         allowNull: true,
         defaultValue: null,
         // MariaDB stores JSON as LONGTEXT and hands it back as a string.

@@ -1,7 +1,8 @@
-import { Op, QueryTypes, type DestroyOptions, type Transaction } from 'sequelize';
+import { Op, type DestroyOptions, type Transaction } from 'sequelize';
 import { Action } from './models.js';
 import { ActionNotification, NotificationMarker, NotificationOverride } from './notification-models.js';
 import { deleteOverridesOfActions } from './notification-queries.js';
+import { currentBackend } from './settings.js';
 
 // Deleting actions (one, a bulk destroy, pruneActions) deletes their notifications in the same
 // transaction, so counts follow at once; reads also join the actions, so a notification whose action
@@ -14,12 +15,11 @@ const CHUNK = 1000;
 type CleanupOptions = DestroyOptions & { [doomedIds]?: number[] };
 
 export async function removeNotificationsOfActions(actionIds: number[], transaction: Transaction | undefined): Promise<void> {
-  const sequelize = ActionNotification.sequelize;
-  if (!sequelize) return;
+  if (!ActionNotification.sequelize) return;
+  const backend = currentBackend();
   for (let start = 0; start < actionIds.length; start += CHUNK) {
     const ids = actionIds.slice(start, start + CHUNK);
-    const { sql, bind } = deleteOverridesOfActions(sequelize, ids);
-    await sequelize.query(sql, { bind, type: QueryTypes.BULKDELETE, transaction });
+    await backend.session(transaction, 'write', (session) => session.execute(deleteOverridesOfActions(backend.sql, ids)));
     await ActionNotification.destroy({ where: { actionId: { [Op.in]: ids } }, transaction });
   }
 }

@@ -1,4 +1,4 @@
-import { Op, QueryTypes, type Model, type Transaction } from 'sequelize';
+import { Op, type Model, type Transaction } from 'sequelize';
 import { ActstreamArgumentError, InvalidCursorError } from './errors.js';
 import { ActionGroup, checkGroupedLimit, collectRuns, type GroupingOptions, type GroupSource } from './grouping.js';
 import type { Action } from './models.js';
@@ -9,13 +9,16 @@ import {
   ownNotification,
   unreadCount as unreadCountStatement,
   unreadPage,
+  PAGE_COLUMNS,
   type Statement,
 } from './notification-queries.js';
 import { loadReferences } from './references.js';
 import { referenceOf } from './registry.js';
-import { actionFromRow, dateFromText, type ActionRow } from './rows.js';
+import { actionFromRow } from './rows.js';
+import { dateFromText } from './sql/datetime.js';
 import { MAX_LIMIT } from './streams.js';
-import { currentSettings } from './setup.js';
+import { currentBackend, currentSettings } from './settings.js';
+import type { SqlWriter } from './sql/index.js';
 import { allOrNothing } from './transactions.js';
 
 // Reading a user's notifications, and their read state: a marker per user (every notification up
@@ -105,31 +108,20 @@ function booleanOrNull(value: unknown): boolean | null {
   return Boolean(Number(value));
 }
 
-async function select<T extends object>(statement: Statement, transaction: Transaction | undefined): Promise<T[]> {
-  return currentSettings().sequelize.query<T>(statement.sql, {
-    type: QueryTypes.SELECT,
-    raw: true,
-    // No bind at all when the values are inline (MySQL): Sequelize would read `$1` in a quoted value as one.
-    bind: statement.bind.length > 0 ? statement.bind : undefined,
-    transaction,
-  });
+async function select<T extends object>(statement: (sql: SqlWriter) => Statement, transaction: Transaction | undefined): Promise<T[]> {
+  const backend = currentBackend();
+  return (await backend.session(transaction, 'read', (session) => session.select(statement(backend.sql)))) as T[];
 }
 
-interface PageRow extends ActionRow {
-  notificationId: unknown;
-  notifiedAt: unknown;
-  override: unknown;
-  readUpTo: unknown;
-}
-
-function itemFromRow(row: PageRow): NotificationItem {
-  const id = Number(row.notificationId);
-  const override = booleanOrNull(row.override);
+/** A page row: PAGE_COLUMNS, then the action's columns. */
+function itemFromRow(row: unknown[]): NotificationItem {
+  const [notificationId, notifiedAt, override, readUpTo] = row;
+  const id = Number(notificationId);
   return {
     id,
-    action: actionFromRow(row),
-    read: override ?? id <= Number(row.readUpTo),
-    notifiedAt: dateFromText(row.notifiedAt),
+    action: actionFromRow(row.slice(PAGE_COLUMNS.length)),
+    read: booleanOrNull(override) ?? id <= Number(readUpTo),
+    notifiedAt: notifiedAt instanceof Date ? notifiedAt : dateFromText(String(notifiedAt)),
   };
 }
 
@@ -141,9 +133,9 @@ async function readItems(
   size: number,
   transaction: Transaction | undefined,
 ): Promise<{ entries: NotificationItem[]; more: boolean }> {
-  const { sequelize } = currentSettings();
-  const statement = (unreadOnly ? unreadPage : notificationsPage)(sequelize, userId, before, size + 1);
-  const rows = await select<PageRow>(statement, transaction);
+  const backend = currentBackend();
+  const statement = (unreadOnly ? unreadPage : notificationsPage)(backend.sql, userId, before, size + 1);
+  const rows = await backend.session(transaction, 'read', (session) => session.selectArrays(statement));
   return { entries: rows.slice(0, size).map(itemFromRow), more: rows.length > size };
 }
 
@@ -198,7 +190,7 @@ export async function unreadCount(user: Model, options: { cap?: number; transact
   const userId = recipientId(user);
   const cap = options.cap ?? 100;
   if (!Number.isInteger(cap) || cap < 1 || cap > 10_000) throw new RangeError(`cap must be an integer from 1 to 10000, got ${String(cap)}`);
-  const [row] = await select<{ count: unknown }>(unreadCountStatement(currentSettings().sequelize, userId, cap), options.transaction ?? undefined);
+  const [row] = await select<{ count: unknown }>((sql) => unreadCountStatement(sql, userId, cap), options.transaction ?? undefined);
   const count = Number(row?.count ?? 0);
   return { count: Math.min(count, cap), capped: count > cap };
 }
@@ -214,7 +206,7 @@ export async function markRead(user: Model, options: { upTo: number; transaction
   const upTo = checkNotificationId(options?.upTo, 'upTo');
   const { sequelize } = currentSettings();
   return allOrNothing(sequelize, options.transaction, async (transaction) => {
-    const [newest] = await select<{ id: unknown }>(newestAtOrBelow(sequelize, userId, upTo), transaction);
+    const [newest] = await select<{ id: unknown }>((sql) => newestAtOrBelow(sql, userId, upTo), transaction);
     const current = await NotificationMarker.findByPk(userId, { transaction });
     if (!newest) return { readUpTo: current?.readUpTo ?? null };
     const target = Number(newest.id);
@@ -237,9 +229,8 @@ export async function markItemRead(user: Model, id: number, read = true, options
   const userId = recipientId(user);
   const notificationId = checkNotificationId(id, 'id');
   if (typeof read !== 'boolean') throw new ActstreamArgumentError('read must be true or false');
-  const { sequelize } = currentSettings();
   const transaction = options.transaction ?? undefined;
-  const [own] = await select<{ id: unknown }>(ownNotification(sequelize, userId, notificationId), transaction);
+  const [own] = await select<{ id: unknown }>((sql) => ownNotification(sql, userId, notificationId), transaction);
   if (!own) return false;
   const marker = await NotificationMarker.findByPk(userId, { transaction });
   const readByMarker = notificationId <= (marker?.readUpTo ?? 0);

@@ -1,9 +1,10 @@
-import { QueryTypes, type Model, type Sequelize, type Transaction } from 'sequelize';
+import type { Model, Transaction } from 'sequelize';
 import { ActstreamArgumentError } from './errors.js';
 import { Action } from './models.js';
-import { FAN_OUT_BATCH, existingRecipients, insertFollowersNotifications, insertNotifications, type Statement } from './notification-queries.js';
+import { FAN_OUT_BATCH, existingRecipients, insertFollowersNotifications, insertNotifications } from './notification-queries.js';
 import { referenceOf } from './registry.js';
-import { currentSettings } from './setup.js';
+import { currentBackend, currentSettings } from './settings.js';
+import type { SqlSession, SqlWriter } from './sql/index.js';
 import { allOrNothing } from './transactions.js';
 
 // Fan-out on write: an action addressed to users becomes one actstream_notifications row per user,
@@ -82,17 +83,10 @@ export function deliveryFor(sent: Action, recipients: CheckedRecipients): Delive
   return { actionId: sent.id, recipients: { followers: { ...recipients.followers, only: about } } };
 }
 
-async function run(sequelize: Sequelize, statement: Statement, transaction: Transaction | undefined): Promise<number> {
-  // BULKUPDATE answers the affected row count on every dialect.
-  const affected = await sequelize.query(statement.sql, { bind: statement.bind, type: QueryTypes.BULKUPDATE, transaction });
-  return Number(affected);
-}
-
-async function skipExisting(sequelize: Sequelize, actionId: number, userIds: string[], transaction: Transaction | undefined): Promise<string[]> {
+async function skipExisting(session: SqlSession, sql: SqlWriter, actionId: number, userIds: string[]): Promise<string[]> {
   const known = new Set<string>();
   for (let start = 0; start < userIds.length; start += FAN_OUT_BATCH) {
-    const { sql, bind } = existingRecipients(sequelize, actionId, userIds.slice(start, start + FAN_OUT_BATCH));
-    const rows = await sequelize.query<{ userId: unknown }>(sql, { bind: bind.length ? bind : undefined, type: QueryTypes.SELECT, raw: true, transaction });
+    const rows = await session.select(existingRecipients(sql, actionId, userIds.slice(start, start + FAN_OUT_BATCH)));
     for (const row of rows) known.add(String(row.userId));
   }
   return userIds.filter((id) => !known.has(id));
@@ -104,26 +98,28 @@ async function skipExisting(sequelize: Sequelize, actionId: number, userIds: str
  * them yet. Returns how many notifications were written. The caller makes it all or nothing.
  */
 export async function fanOut(deliveries: Delivery[], transaction: Transaction | undefined, fresh: boolean): Promise<number> {
-  const sequelize = currentSettings().sequelize;
+  const backend = currentBackend();
+  const { sql } = backend;
   const at = new Date();
-  let written = 0;
-  const rows: { userId: string; actionId: number }[] = [];
-  for (const { actionId, recipients } of deliveries) {
-    if ('followers' in recipients && recipients.followers.only?.length === 0) continue;
-    if ('users' in recipients) {
-      const userIds = fresh ? recipients.users : await skipExisting(sequelize, actionId, recipients.users, transaction);
-      for (const userId of userIds) rows.push({ userId, actionId });
-    } else {
-      const statement = insertFollowersNotifications(sequelize, { actionId, ...recipients.followers, skipExisting: !fresh }, at);
-      written += await run(sequelize, statement, transaction);
+  return backend.session(transaction, 'write', async (session) => {
+    let written = 0;
+    const rows: { userId: string; actionId: number }[] = [];
+    for (const { actionId, recipients } of deliveries) {
+      if ('followers' in recipients && recipients.followers.only?.length === 0) continue;
+      if ('users' in recipients) {
+        const userIds = fresh ? recipients.users : await skipExisting(session, sql, actionId, recipients.users);
+        for (const userId of userIds) rows.push({ userId, actionId });
+      } else {
+        written += await session.execute(insertFollowersNotifications(sql, { actionId, ...recipients.followers, skipExisting: !fresh }, at));
+      }
     }
-  }
-  for (let start = 0; start < rows.length; start += FAN_OUT_BATCH) {
-    const batch = rows.slice(start, start + FAN_OUT_BATCH);
-    await run(sequelize, insertNotifications(sequelize, batch, at), transaction);
-    written += batch.length;
-  }
-  return written;
+    for (let start = 0; start < rows.length; start += FAN_OUT_BATCH) {
+      const batch = rows.slice(start, start + FAN_OUT_BATCH);
+      await session.execute(insertNotifications(sql, batch, at));
+      written += batch.length;
+    }
+    return written;
+  });
 }
 
 /** How many statements fanOut writes with: more than one must be made all or nothing. */

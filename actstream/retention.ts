@@ -1,7 +1,7 @@
 import { Op } from 'sequelize';
 import { ActstreamArgumentError } from './errors.js';
 import { Action } from './models.js';
-import { currentSettings } from './setup.js';
+import { currentSettings } from './settings.js';
 
 export interface PruneOptions {
   /** Actions strictly older than this go. */

@@ -1,33 +1,28 @@
-import type { Sequelize } from 'sequelize';
 import { Action, type ActionData } from './models.js';
+import { dateFromText } from './sql/datetime.js';
+import { savedInstances } from './instances.js';
 
-// The hot paths (a page of a stream, send) run SQL written once per shape and turn the rows into
-// Actions here, instead of paying for Sequelize's per-query SQL generation and type sniffing. Each
-// driver returns the columns a little differently; this is the one place that knows how.
+// Actions from the rows the hot paths read and write, typed as if Sequelize had read them.
 
-/** An actstream_actions row as a driver returns it. */
-export type ActionRow = Record<string, unknown>;
-
-function pad(n: number, width = 2): string {
-  return String(n).padStart(width, '0');
+/** Action's attributes, as a saved Action holds them. */
+export interface ActionValues {
+  id: number;
+  actorType: string;
+  actorId: string;
+  verb: string;
+  description: string | null;
+  targetType: string | null;
+  targetId: string | null;
+  actionObjectType: string | null;
+  actionObjectId: string | null;
+  timestamp: Date;
+  public: boolean;
+  data: ActionData | null;
 }
 
-/** The timestamp as the column stores it, for binding: the same text Sequelize writes on SQLite and MySQL. */
-export function timestampParameter(sequelize: Sequelize, date: Date): Date | string {
-  const dialect = sequelize.getDialect();
-  if (dialect === 'postgres') return date;
-  const text =
-    `${date.getUTCFullYear()}-${pad(date.getUTCMonth() + 1)}-${pad(date.getUTCDate())} ` +
-    `${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())}:${pad(date.getUTCSeconds())}.${pad(date.getUTCMilliseconds(), 3)}`;
-  // SQLite compares the stored text, so the offset suffix must match Sequelize's exactly.
-  return dialect === 'sqlite' ? `${text} +00:00` : text;
-}
-
-/** A date column's value as a Date: drivers give Dates, SQLite the text Sequelize wrote ("YYYY-MM-DD HH:MM:SS.mmm +00:00"; bare is UTC). */
-export function dateFromText(value: unknown): Date {
-  if (value instanceof Date) return value;
-  const text = String(value);
-  return new Date(/[+-]\d\d:\d\d$|Z$/.test(text) ? text : `${text}Z`);
+/** A saved Action holding exactly `values`, as `Action.build(values, { raw: true, isNewRecord: false })` makes it. */
+export function savedAction(values: ActionValues): Action {
+  return savedInstances(Action, [values as unknown as Record<string, unknown>])[0];
 }
 
 function toData(value: unknown): ActionData | null {
@@ -35,27 +30,27 @@ function toData(value: unknown): ActionData | null {
   return typeof value === 'string' ? (JSON.parse(value) as ActionData) : (value as ActionData);
 }
 
-function toReferenceId(value: unknown): string | null {
-  return value === null || value === undefined ? null : String(value);
-}
+const text = (value: unknown): string | null => (value === null || value === undefined ? null : String(value));
 
-/** A saved Action from its row, typed as if Sequelize had read it. */
-export function actionFromRow(row: ActionRow): Action {
-  return Action.build(
-    {
-      id: Number(row.id),
-      actorType: row.actorType as string,
-      actorId: String(row.actorId),
-      verb: row.verb as string,
-      description: (row.description as string | null) ?? null,
-      targetType: (row.targetType as string | null) ?? null,
-      targetId: toReferenceId(row.targetId),
-      actionObjectType: (row.actionObjectType as string | null) ?? null,
-      actionObjectId: toReferenceId(row.actionObjectId),
-      timestamp: dateFromText(row.timestamp),
-      public: Boolean(row.public),
-      data: toData(row.data),
-    },
-    { raw: true, isNewRecord: false },
-  );
+/**
+ * A saved Action from a row of actstream_actions (ACTION_COLUMNS, in order) as any driver returns
+ * it: dates as Date or Sequelize's text, JSON as text or parsed, booleans as booleans or 1/0.
+ */
+export function actionFromRow(row: unknown[]): Action {
+  const timestamp = row[9];
+  const flag = row[10];
+  return savedAction({
+    id: Number(row[0]),
+    actorType: row[1] as string,
+    actorId: String(row[2]),
+    verb: row[3] as string,
+    description: (row[4] as string | null) ?? null,
+    targetType: (row[5] as string | null) ?? null,
+    targetId: text(row[6]),
+    actionObjectType: (row[7] as string | null) ?? null,
+    actionObjectId: text(row[8]),
+    timestamp: timestamp instanceof Date ? timestamp : dateFromText(String(timestamp)),
+    public: flag === true || flag === 1 || flag === '1',
+    data: toData(row[11]),
+  });
 }

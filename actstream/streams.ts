@@ -1,13 +1,14 @@
-import { QueryTypes, type Model, type Transaction } from 'sequelize';
+import type { Model, Transaction } from 'sequelize';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { ActstreamArgumentError } from './errors.js';
-import { Action, Follow } from './models.js';
-import { loadReferences } from './references.js';
-import { referenceOf, registeredModel, type AnyModel, type Reference } from './registry.js';
-import { actionFromRow, type ActionRow } from './rows.js';
-import { branchesPage, followedPage, type Branch, type FollowedFilter, type PageFilters, type Role, type Statement } from './stream-queries.js';
-import { currentSettings } from './setup.js';
-
+import type { Action } from './models.js';
+import { loadReferencesIn } from './references.js';
+import { referenceOf, registeredModel, type AnyModel } from './registry.js';
+import { actionFromRow } from './rows.js';
+import { currentBackend, currentSettings } from './settings.js';
+import { dateFromText } from './sql/datetime.js';
+import type { SqlSession, SqlWriter, Statement } from './sql/index.js';
+import { branchesPage, feedHeads, followedWalk, type Branch, type FeedHead, type FollowedFilter, type PageFilters, type Position } from './sql/statements.js';
 export interface StreamOptions {
   /** Page size, 1..100 (default 20). */
   limit?: number;
@@ -41,10 +42,11 @@ export interface StreamPage {
 
 export const DEFAULT_LIMIT = 20;
 export const MAX_LIMIT = 100;
-// Past this many branches a feed is read by one statement walking the newest actions instead.
-const MAX_UNION_BRANCHES = 24;
-// The one-statement feed walks at most this many actions per row of the page before giving up.
-const WALK_PER_ROW = 25;
+// The feed first walks the newest WALK_PER_ROW × (limit + 1) actions; a sparser feed is read per followed object.
+const WALK_PER_ROW = 4;
+// A page's actions are each the newest action of at most this many of the feed's branches
+// (actor, target, action object, and the user's own actions): see feedPage.
+const BRANCHES_PER_ACTION = 4;
 
 function checkLimit(limit: number | undefined): number {
   if (limit === undefined) return DEFAULT_LIMIT;
@@ -63,6 +65,9 @@ function checkDate(name: string, value: Date | undefined): Date | undefined {
 
 /** The options every branch of a stream shares, checked. */
 function filtersOf(options: StreamOptions): PageFilters {
+  if (options.verb !== undefined && (typeof options.verb !== 'string' || options.verb.includes('\u0000'))) {
+    throw new ActstreamArgumentError('verb must be a string without NUL characters');
+  }
   return {
     verb: options.verb,
     since: checkDate('since', options.since),
@@ -71,34 +76,42 @@ function filtersOf(options: StreamOptions): PageFilters {
   };
 }
 
-async function read(statement: Statement, transaction: Transaction | undefined): Promise<Action[]> {
-  const rows = await Action.sequelize!.query<ActionRow>(statement.sql, {
-    type: QueryTypes.SELECT,
-    raw: true,
-    // No bind at all when the values are inline (MySQL): Sequelize would read `$1` in a quoted value as one.
-    bind: statement.bind.length > 0 ? statement.bind : undefined,
-    transaction,
-  });
+async function read(session: SqlSession, statement: Statement): Promise<Action[]> {
+  const rows = await session.selectArrays(statement);
   return rows.map(actionFromRow);
 }
 
+/** A page read in a session, and what finishes it once the session is over (see loadReferencesIn). */
+interface ReadPage extends StreamPage {
+  rest?: () => Promise<void>;
+}
+
 /** The page from `limit + 1` rows: the first `limit`, their objects loaded, and the cursor if there is more. */
-async function finish(rows: Action[], limit: number, transaction: Transaction | undefined): Promise<StreamPage> {
+async function finish(session: SqlSession, rows: Action[], limit: number, transaction: Transaction | undefined): Promise<ReadPage> {
   const actions = rows.slice(0, limit);
-  await loadReferences(actions, transaction);
+  const rest = await loadReferencesIn(session, actions, transaction);
   const last = actions[actions.length - 1];
   const next = rows.length > limit ? encodeCursor({ timestamp: last.timestamp, id: last.id }) : null;
+  return { actions, next, rest };
+}
+
+type PageReader = (session: SqlSession, sql: SqlWriter, limit: number, filters: PageFilters) => Promise<ReadPage>;
+
+/** Reads a page on one connection (the transaction's, or one from the read pool). */
+async function onePage(options: StreamOptions, readPage: PageReader): Promise<StreamPage> {
+  const limit = checkLimit(options.limit);
+  const filters = filtersOf(options);
+  const backend = currentBackend();
+  const { actions, next, rest } = await backend.session(options.transaction ?? undefined, 'read', (session) => readPage(session, backend.sql, limit, filters));
+  await rest?.();
   return { actions, next };
 }
 
 async function page(branches: Branch[], options: StreamOptions): Promise<StreamPage> {
-  const { sequelize } = currentSettings();
-  const limit = checkLimit(options.limit);
-  const filters = filtersOf(options);
-  if (branches.length === 0) return { actions: [], next: null };
-  const transaction = options.transaction ?? undefined;
-  const rows = await read(branchesPage(sequelize, branches, filters, limit + 1), transaction);
-  return finish(rows, limit, transaction);
+  return onePage(options, async (session, sql, limit, filters) => {
+    const rows = await read(session, branchesPage(sql, branches, filters, limit + 1));
+    return finish(session, rows, limit, options.transaction ?? undefined);
+  });
 }
 
 const publicOnly = (...equals: [string, string][]): Branch => ({ equals });
@@ -140,45 +153,39 @@ export async function modelStream(modelOrInstance: AnyModel | Model, options: St
   return page([publicOnly(['actorType', type]), publicOnly(['targetType', type]), publicOnly(['actionObjectType', type])], options);
 }
 
-/** The feed from the user's follows, read first: one index range per followed object and role. */
-async function feedFromFollows(me: Reference, options: UserStreamOptions, limit: number, filters: PageFilters): Promise<StreamPage> {
-  const { sequelize } = currentSettings();
-  const transaction = options.transaction ?? undefined;
-  const follows = await Follow.findAll({
-    attributes: ['contentType', 'objectId', 'actorOnly', 'started'],
-    where: { userId: me.id, ...(options.followFlag !== undefined ? { flag: options.followFlag } : {}) },
-    order: [['started', 'ASC']],
-    transaction,
-  });
-  // One branch per (role, object); the same object under several flags keeps its earliest follow.
-  const branches = new Map<string, Branch>();
-  const add = (role: Role, type: string, id: string, started: Date) => {
-    const key = `${role} ${type} ${id}`;
-    if (branches.has(key)) return;
-    branches.set(key, { equals: [[`${role}Type`, type], [`${role}Id`, id]], notBefore: options.onlyAfterFollow ? started : undefined });
-  };
-  for (const f of follows) {
-    add('actor', f.contentType, f.objectId, f.started);
-    if (!f.actorOnly) {
-      add('target', f.contentType, f.objectId, f.started);
-      add('actionObject', f.contentType, f.objectId, f.started);
-    }
-  }
-  if (options.withUserActivity) {
-    branches.set(`actor ${me.type} ${me.id}`, {
-      equals: [['actorType', me.type], ['actorId', me.id]],
-      includePrivate: options.includeOwnPrivate,
-    });
-  }
-  if (branches.size === 0) return { actions: [], next: null };
-  const statement =
-    branches.size <= MAX_UNION_BRANCHES
-      ? branchesPage(sequelize, [...branches.values()], filters, limit + 1)
-      : followedPage(sequelize, followedFilter(me, options), filters, limit + 1);
-  return finish(await read(statement, transaction), limit, transaction);
+/** A time as a driver gives it (a Date, or the text Sequelize stores on SQLite) as a Date. */
+function timeOf(value: unknown): Date {
+  return value instanceof Date ? value : dateFromText(String(value));
 }
 
-function followedFilter(me: Reference, options: UserStreamOptions): FollowedFilter {
+/**
+ * The feed page from its branches' newest actions (feedHeads, newest first). Each action is the
+ * newest of at most BRANCHES_PER_ACTION branches, so the first `size` distinct actions among the
+ * heads are the newest `size` heads; the page lies in the branches whose heads reach the last of
+ * those (`bound`), at or above it. Reads one bounded index range per such branch.
+ */
+function branchesOfHeads(heads: FeedHead[], me: { type: string; id: string }, options: UserStreamOptions, size: number): { branches: Branch[]; bound?: Position } {
+  const branches: Branch[] = [];
+  const seen = new Set<string>();
+  let bound: Position | undefined;
+  for (const head of heads) {
+    const actionId = Number(head.actionId);
+    if (!seen.has(String(actionId))) {
+      if (seen.size === size) break;
+      seen.add(String(actionId));
+      if (seen.size === size) bound = { timestamp: timeOf(head.timestamp), id: actionId };
+    }
+    if (head.role === 'own') {
+      branches.push({ equals: [['actorType', me.type], ['actorId', me.id]], includePrivate: options.includeOwnPrivate });
+    } else {
+      const notBefore = options.onlyAfterFollow && head.started !== null ? timeOf(head.started) : undefined;
+      branches.push({ equals: [[`${head.role}Type`, String(head.type)], [`${head.role}Id`, String(head.id)]], notBefore });
+    }
+  }
+  return { branches, bound };
+}
+
+function followedFilter(me: { type: string; id: string }, options: UserStreamOptions): FollowedFilter {
   return {
     userId: me.id,
     flag: options.followFlag,
@@ -191,22 +198,29 @@ function followedFilter(me: Reference, options: UserStreamOptions): FollowedFilt
  * The user's feed: actions by what they follow, plus actions on it (as target or action object)
  * for follows with actorOnly false, plus their own with withUserActivity.
  *
- * First one statement walks the newest actions, keeping those the follows bring in: when the feed
- * is dense (the common case, and every page but the last) that fills the page in a few dozen index
- * probes. When the walk's window runs out first (a sparse feed, or the last page), the page is read
- * from the follows instead: the follows, then one bounded index range per followed object (or, for
- * hundreds of them, the same walk without a window).
+ * Every page reads a bounded number of index entries, however large the table and however quiet
+ * the follows. First one statement walks the newest WALK_PER_ROW × (limit + 1) actions, keeping
+ * those the follows bring in: a dense feed (every page but the last of it) is filled there. Else
+ * the feed is read from the follows: one statement finds each branch's newest action (one index
+ * probe per followed object and role) and keeps the branches that can reach the page, then one
+ * more reads the page from those branches, at most limit + 1 index entries each.
  */
 export async function userStream(user: Model, options: UserStreamOptions = {}): Promise<StreamPage> {
-  const { sequelize, userModel } = currentSettings();
+  const { userModel } = currentSettings();
   // Follows are keyed by the user's id alone: another model's instance with that id would read their feed.
   if (!(user instanceof userModel)) throw new ActstreamArgumentError(`userStream expects a ${userModel.name} instance`);
   const me = referenceOf(user);
-  const limit = checkLimit(options.limit);
-  const filters = filtersOf(options);
-  const transaction = options.transaction ?? undefined;
+  return onePage(options, async (session, sql, limit, filters) => {
+    const transaction = options.transaction ?? undefined;
+    const followed = followedFilter(me, options);
+    const size = limit + 1;
+    const walked = await read(session, followedWalk(sql, followed, filters, size, WALK_PER_ROW * size));
+    if (walked.length === size) return finish(session, walked, limit, transaction);
 
-  const walked = await read(followedPage(sequelize, followedFilter(me, options), filters, limit + 1, WALK_PER_ROW * (limit + 1)), transaction);
-  if (walked.length > limit) return finish(walked, limit, transaction);
-  return feedFromFollows(me, options, limit, filters);
+    const heads = (await session.select(feedHeads(sql, followed, filters, BRANCHES_PER_ACTION * size))) as unknown as FeedHead[];
+    if (heads.length === 0) return { actions: [], next: null };
+    const { branches, bound } = branchesOfHeads(heads, me, options, size);
+    const rows = await read(session, branchesPage(sql, branches, { ...filters, notBelow: bound }, size));
+    return finish(session, rows, limit, transaction);
+  });
 }

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { Sequelize, Transaction, type Options } from 'sequelize';
-import { sqliteDriver } from './sqlite-driver.js';
+import { sqliteDriver } from '../actstream/index.js';
 
 interface DatabaseSettings extends Options {
   url?: string;

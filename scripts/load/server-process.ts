@@ -35,13 +35,15 @@ export interface StartOptions {
   logFile: string;
   env?: Record<string, string>;
   readyTimeoutMs?: number;
+  /** Node's arguments: default the TypeScript sources under tsx; `npm start`'s are ['--enable-source-maps', 'scripts/start.mjs']. */
+  nodeArgs?: string[];
 }
 
-/** Starts the real app (`node --import tsx server/index.ts`, as `npm start` does) on 127.0.0.1 and a free port. */
-export async function startServer({ databaseUrl, logFile, env = {}, readyTimeoutMs = 60_000 }: StartOptions): Promise<ServerProcess> {
+/** Starts the real app (`node --import tsx server/index.ts`, as `npm run dev` does) on 127.0.0.1 and a free port. */
+export async function startServer({ databaseUrl, logFile, env = {}, readyTimeoutMs = 60_000, nodeArgs = ['--import', 'tsx', 'server/index.ts'] }: StartOptions): Promise<ServerProcess> {
   const port = await freePort();
   const log = createWriteStream(logFile, { flags: 'a' });
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/index.ts'], {
+  const child = spawn(process.execPath, nodeArgs, {
     cwd: ROOT,
     // One process unless a test asks for a cluster (WORKERS).
     env: { ...process.env, NODE_ENV: 'development', LOG_LEVEL: 'info', WORKERS: '1', ...env, DATABASE_URL: databaseUrl, PORT: String(port), HOST: '127.0.0.1' },

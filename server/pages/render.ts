@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import nunjucks from 'nunjucks';
 import type { Response } from 'express';
 
-const VIEWS = fileURLToPath(new URL('./views/', import.meta.url));
+const VIEWS = fileURLToPath(new URL('./views', import.meta.url));
 
 // autoescape: every {{ value }} is HTML-escaped unless a template says otherwise (none do).
 const env = new nunjucks.Environment(new nunjucks.FileSystemLoader(VIEWS), { autoescape: true, throwOnUndefined: false });

@@ -60,3 +60,32 @@ export function ids(actions: Action[]): number[] {
 export function at(seconds: number): Date {
   return new Date(Date.UTC(2026, 0, 1, 12, 0, 0) + seconds * 1000);
 }
+
+/**
+ * Makes the database refuse (with an error) every action inserted with this verb, as a failing
+ * write would; returns what lifts the refusal. A trigger, so it acts on every write path alike.
+ */
+export async function refuseVerb(sequelize: Sequelize, verb: string): Promise<() => Promise<void>> {
+  const quoted = sequelize.escape(verb);
+  const dialect = sequelize.getDialect();
+  if (dialect === 'sqlite') {
+    await sequelize.query(
+      `CREATE TRIGGER test_refuse_verb BEFORE INSERT ON actstream_actions WHEN NEW.verb = ${quoted} BEGIN SELECT RAISE(ABORT, 'refused by test'); END`,
+    );
+    return async () => void (await sequelize.query('DROP TRIGGER test_refuse_verb'));
+  }
+  if (dialect === 'postgres') {
+    await sequelize.query(
+      `CREATE OR REPLACE FUNCTION test_refuse_verb() RETURNS trigger AS $$ BEGIN IF NEW.verb = ${quoted} THEN RAISE EXCEPTION 'refused by test'; END IF; RETURN NEW; END $$ LANGUAGE plpgsql`,
+    );
+    await sequelize.query('CREATE TRIGGER test_refuse_verb BEFORE INSERT ON actstream_actions FOR EACH ROW EXECUTE FUNCTION test_refuse_verb()');
+    return async () => {
+      await sequelize.query('DROP TRIGGER test_refuse_verb ON actstream_actions');
+      await sequelize.query('DROP FUNCTION test_refuse_verb()');
+    };
+  }
+  await sequelize.query(
+    `CREATE TRIGGER test_refuse_verb BEFORE INSERT ON actstream_actions FOR EACH ROW BEGIN IF NEW.verb = ${quoted} THEN SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'refused by test'; END IF; END`,
+  );
+  return async () => void (await sequelize.query('DROP TRIGGER test_refuse_verb'));
+}

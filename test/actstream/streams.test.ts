@@ -118,6 +118,8 @@ describe('streams', () => {
       expect(verbs((await modelStream(Group, { verb: 'b2 joined' })).actions)).to.deep.equal(['b2 joined']);
       expect(verbs((await targetStream(climbers, { since: at(2), verb: 'b1 created comment' })).actions)).to.deep.equal(['b1 created comment']);
       expect(await rejection(actorStream(ann, { since: new Date('x') }))).to.be.instanceOf(ActstreamArgumentError);
+      expect(await rejection(userStream(ann, { verb: 'a\u0000' }))).to.be.instanceOf(ActstreamArgumentError);
+      expect(await rejection(modelStream(Group, { verb: 7 as unknown as string }))).to.be.instanceOf(ActstreamArgumentError);
     });
 
     it('never shows private actions, in any stream', async () => {

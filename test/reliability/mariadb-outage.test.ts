@@ -1,5 +1,5 @@
 import { freePort } from '../../scripts/load/server-process.js';
-import { OwnMariadbServer, mariadbTools } from './mariadb-server.js';
+import { OwnMariadbServer, mariadbTools } from '../helpers/mariadb-server.js';
 import { loadThroughAnOutage } from './outage.js';
 
 // Runs on its own MariaDB server (own data directory, port and socket) whatever DATABASE_URL says:

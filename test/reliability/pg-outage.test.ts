@@ -1,6 +1,6 @@
 import { freePort } from '../../scripts/load/server-process.js';
 import { loadThroughAnOutage } from './outage.js';
-import { OwnPostgresCluster, postgresBinDir } from './pg-cluster.js';
+import { OwnPostgresCluster, postgresBinDir } from '../helpers/pg-cluster.js';
 
 // Runs on its own PostgreSQL cluster whatever DATABASE_URL says: the outage must never touch the
 // shared one. Skipped only where PostgreSQL's server binaries are not installed.

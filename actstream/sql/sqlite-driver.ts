@@ -1,9 +1,10 @@
 import BetterSqlite3 from 'better-sqlite3';
 
 // Sequelize's SQLite dialect talks to node-sqlite3's callback API. This module offers that API on
-// top of better-sqlite3, handed to Sequelize as `dialectModule`: statements run in-process without a
-// thread-pool round trip and are prepared once per SQL text, which makes a page of a stream several
-// times cheaper. Only the part of the API that Sequelize (and db/connect.ts) calls is provided.
+// top of better-sqlite3, handed to Sequelize as `dialectModule` (exported from actstream's index):
+// statements run in-process without a thread-pool round trip and are prepared once per SQL text.
+// Only the part of the API that Sequelize (and the app's db/connect.ts) calls is provided, plus
+// `query`, through which actstream's own statements (sqlite.ts) run on the same connections.
 
 export const OPEN_READONLY = 0x01;
 export const OPEN_READWRITE = 0x02;
@@ -12,7 +13,13 @@ export const OPEN_CREATE = 0x04;
 type Params = unknown[] | Record<string, unknown> | undefined;
 type RowsCallback = (this: Statement, error: Error | null, rows?: unknown[]) => void;
 type DoneCallback = (error: Error | null) => void;
-type Method = 'run' | 'all' | 'exec' | 'close';
+type Method = 'run' | 'all' | 'exec' | 'close' | 'query-all' | 'query-arrays' | 'query-run';
+
+/** What `query(…, 'run')` resolves with. */
+export interface RunResult {
+  lastInsertRowid: number;
+  changes: number;
+}
 
 // Prepared statements are kept per SQL text; Sequelize inlines values in most SQL it writes, so the
 // cache is bounded and simply starts over when full.
@@ -36,6 +43,9 @@ interface Job {
   sql: string;
   params: Params;
   callback?: RowsCallback;
+  /** query(): the arguments as better-sqlite3 binds them, and how the promise settles. */
+  args?: unknown[];
+  settle?: (error: Error | null, result?: unknown) => void;
   // Set when the job first runs: time spent queued behind another job's wait does not count.
   deadline: number | null;
   attempt: number;
@@ -140,6 +150,8 @@ export class Database {
   readonly filename: string;
   private readonly db: BetterSqlite3.Database | null = null;
   private readonly statements = new Map<string, BetterSqlite3.Statement>();
+  // actstream's statements are few and hot: kept apart, so that Sequelize's many one-off texts never evict them.
+  private readonly ownStatements = new Map<string, BetterSqlite3.Statement>();
   private busyTimeoutMs = DEFAULT_BUSY_TIMEOUT_MS;
   // Every call waits here, in order, as on node-sqlite3's serialized connection: while the one in
   // front retries a busy write lock, later ones (exec and close included) wait behind it.
@@ -186,6 +198,23 @@ export class Database {
     return this.schedule('exec', sql, undefined, callback && ((error) => callback(error)));
   }
 
+  /**
+   * Runs `sql` (prepared once per connection) with `args` as better-sqlite3 binds them, queued behind
+   * the calls made before it like every other call, so a busy write lock is waited for asynchronously
+   * and order is kept. Resolves with the rows ('all': objects, 'arrays': arrays of the columns in
+   * order) or the last rowid and the change count ('run'); rejects with the error node-sqlite3 would give.
+   */
+  query(sql: string, args: unknown[], method: 'all'): Promise<Record<string, unknown>[]>;
+  query(sql: string, args: unknown[], method: 'arrays'): Promise<unknown[][]>;
+  query(sql: string, args: unknown[], method: 'run'): Promise<RunResult>;
+  query(sql: string, args: unknown[], method: 'all' | 'arrays' | 'run'): Promise<unknown>;
+  query(sql: string, args: unknown[], method: 'all' | 'arrays' | 'run'): Promise<unknown> {
+    return new Promise((resolve, reject) => {
+      const settle = (error: Error | null, result?: unknown) => (error ? reject(error) : resolve(result));
+      this.enqueue({ method: `query-${method}`, sql, params: undefined, args, settle, deadline: null, attempt: 0 });
+    });
+  }
+
   /** Closes once the calls made before it are done; calls made after it fail with SQLITE_MISUSE. */
   close(callback?: DoneCallback): void {
     this.schedule('close', '', undefined, callback && ((error) => callback(error)));
@@ -201,9 +230,13 @@ export class Database {
       callback = params;
       params = undefined;
     }
-    this.queue.push({ method, sql, params, callback, deadline: null, attempt: 0 });
-    if (!this.draining && this.retryTimer === null) this.drain();
+    this.enqueue({ method, sql, params, callback, deadline: null, attempt: 0 });
     return this;
+  }
+
+  private enqueue(job: Job): void {
+    this.queue.push(job);
+    if (!this.draining && this.retryTimer === null) this.drain();
   }
 
   private drain(): void {
@@ -212,9 +245,9 @@ export class Database {
       while (this.queue.length > 0) {
         const job = this.queue[0];
         job.deadline ??= Date.now() + this.busyTimeoutMs;
-        let result: { statement: Statement; rows: unknown[] };
+        let result: { statement: Statement; rows: unknown[] } | { direct: unknown };
         try {
-          result = this.execute(job);
+          result = job.args ? { direct: this.executeDirect(job) } : this.execute(job);
         } catch (error) {
           // exec is not retried: statements of its script before the busy one have already run.
           const remaining = job.deadline - Date.now();
@@ -228,11 +261,13 @@ export class Database {
             return;
           }
           this.queue.shift();
-          job.callback?.call(new Statement(0, 0), asNodeSqliteError(error));
+          if (job.settle) job.settle(asNodeSqliteError(error));
+          else job.callback?.call(new Statement(0, 0), asNodeSqliteError(error));
           continue;
         }
         this.queue.shift();
-        job.callback?.call(result.statement, null, result.rows);
+        if ('direct' in result) job.settle!(null, result.direct);
+        else job.callback?.call(result.statement, null, result.rows);
       }
     } finally {
       this.draining = false;
@@ -260,6 +295,21 @@ export class Database {
     return { statement: this.prepared(sql), args: bindings(params) };
   }
 
+  private executeDirect(job: Job): unknown {
+    // Keyed by method too: a statement in raw (arrays) mode stays in it.
+    const key = job.method === 'query-arrays' ? `arrays:${job.sql}` : job.sql;
+    let statement = this.ownStatements.get(key);
+    if (!statement) {
+      statement = this.open().prepare(job.sql);
+      if (job.method === 'query-arrays') statement.raw(true);
+      if (this.ownStatements.size >= STATEMENT_CACHE_SIZE) this.ownStatements.clear();
+      this.ownStatements.set(key, statement);
+    }
+    if (job.method !== 'query-run') return statement.all(...job.args!);
+    const { lastInsertRowid, changes } = statement.run(...job.args!);
+    return { lastInsertRowid: Number(lastInsertRowid), changes } satisfies RunResult;
+  }
+
   private execute(job: Job): { statement: Statement; rows: unknown[] } {
     if (job.method === 'exec') {
       this.open().exec(job.sql);
@@ -268,6 +318,7 @@ export class Database {
     if (job.method === 'close') {
       // Closing twice is harmless (Sequelize may close a connection it already released).
       this.statements.clear();
+      this.ownStatements.clear();
       this.db?.close();
       return { statement: new Statement(0, 0), rows: [] };
     }

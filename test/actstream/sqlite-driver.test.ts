@@ -6,9 +6,9 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DataTypes, DatabaseError, QueryTypes, Sequelize, TimeoutError, UniqueConstraintError, type Model, type ModelStatic, type Options } from 'sequelize';
 import { connect } from '../../db/connect.js';
-import { Database, OPEN_READWRITE, Statement } from '../../db/sqlite-driver.js';
+import { Database, OPEN_READWRITE, Statement } from '../../actstream/sql/sqlite-driver.js';
 
-// db/sqlite-driver.ts offers node-sqlite3's callback API on better-sqlite3. These tests drive it
+// actstream/sql/sqlite-driver.ts offers node-sqlite3's callback API on better-sqlite3. These tests drive it
 // directly and through Sequelize (db/connect.ts), on temporary files. Nothing here asserts a duration:
 // where a statement must wait for a lock, the lock is released by the test and the timeouts are long.
 
@@ -85,7 +85,7 @@ after(() => {
   rmSync(directory, { recursive: true, force: true });
 });
 
-describe('db/sqlite-driver: the node-sqlite3 API on better-sqlite3', () => {
+describe('actstream/sql/sqlite-driver: the node-sqlite3 API on better-sqlite3', () => {
   let file: string;
   let db: Database;
 
@@ -217,6 +217,44 @@ describe('db/sqlite-driver: the node-sqlite3 API on better-sqlite3', () => {
     lock.release();
     const { statement } = await write.promise;
     expect([statement.lastID, statement.changes]).to.deep.equal([1, 1]);
+  });
+
+  it('query, for actstream\'s statements: rows as objects or arrays, run results, errors in node-sqlite3 shape', async () => {
+    const written = await db.query('INSERT INTO items (name, value) VALUES (?, ?), (?, ?)', ['a', 1n, 'b', 2.5], 'run');
+    expect(written).to.deep.equal({ lastInsertRowid: 2, changes: 2 });
+    expect(await db.query('SELECT name, value FROM items ORDER BY id', [], 'all')).to.deep.equal([
+      { name: 'a', value: 1 },
+      { name: 'b', value: 2.5 },
+    ]);
+    // The same text as arrays, then as objects again: each kind of result keeps its own statement.
+    expect(await db.query('SELECT name, value FROM items ORDER BY id', [], 'arrays')).to.deep.equal([
+      ['a', 1],
+      ['b', 2.5],
+    ]);
+    expect(await db.query('SELECT name FROM items WHERE value = ?', [1n], 'all')).to.deep.equal([{ name: 'a' }]);
+    const error = await db.query('INSERT INTO items (name) VALUES (?)', ['a'], 'run').then(
+      () => null,
+      (e: Error & { code?: string }) => e,
+    );
+    expect(error).to.be.instanceOf(Error);
+    expect(error!.code).to.equal('SQLITE_CONSTRAINT_UNIQUE');
+  });
+
+  it('query waits for a busy write lock without blocking the event loop, in order with the other calls', async () => {
+    const lock = holdWriteLock(file);
+    const order: string[] = [];
+    const direct = track(db.query('INSERT INTO items (name) VALUES (?)', ['direct'], 'run').then((result) => (order.push('direct'), result)));
+    const after = track(ok(db, 'run', 'INSERT INTO items (name) VALUES (?)', ['after']).then(() => order.push('after')));
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 1);
+    await sleep(30);
+    clearInterval(timer);
+    expect(ticks, 'timers ran while the write waited').to.be.greaterThan(0);
+    expect(direct.settled() || after.settled(), 'nothing written while another connection held the lock').to.equal(false);
+    lock.release();
+    expect(await direct.promise).to.deep.equal({ lastInsertRowid: 1, changes: 1 });
+    await after.promise;
+    expect(order).to.deep.equal(['direct', 'after']);
   });
 
   it('fails with SQLITE_BUSY once the busy timeout is over', async () => {
@@ -355,7 +393,7 @@ describe('db/sqlite-driver: the node-sqlite3 API on better-sqlite3', () => {
   });
 });
 
-describe('db/sqlite-driver through Sequelize (db/connect.ts)', () => {
+describe('actstream/sql/sqlite-driver through Sequelize (db/connect.ts)', () => {
   interface MemberAttributes {
     id?: number;
     email: string;

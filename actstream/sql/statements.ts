@@ -1,0 +1,298 @@
+import type { Model, ModelStatic } from 'sequelize';
+import { DataTypes } from 'sequelize';
+import type { SqlWriter, Statement } from './contract.js';
+
+// The statements of the hot paths, written once for every database: a backend's SqlWriter supplies
+// the quoting, placeholders and literals. Every read is a short range of one of the stream indexes
+// (actstream/migrations), bounded by a LIMIT, never OFFSET into the page itself.
+
+export const ACTIONS_TABLE = 'actstream_actions';
+export const FOLLOWS_TABLE = 'actstream_follows';
+
+/** The columns a read of actions returns (named, not `*`: a prepared statement must not change shape). */
+export const ACTION_COLUMNS = [
+  'id',
+  'actorType',
+  'actorId',
+  'verb',
+  'description',
+  'targetType',
+  'targetId',
+  'actionObjectType',
+  'actionObjectId',
+  'timestamp',
+  'public',
+  'data',
+] as const;
+
+export type Role = 'actor' | 'target' | 'actionObject';
+export const ROLES: readonly Role[] = ['actor', 'target', 'actionObject'];
+
+/** One index range: equalities on leading columns, public only, optionally not before a time. */
+export interface Branch {
+  equals: [column: string, value: string][];
+  /** Private actions too (only the user's own, in their own feed). */
+  includePrivate?: boolean;
+  notBefore?: Date;
+}
+
+/** A keyset position: (timestamp, id). */
+export interface Position {
+  timestamp: Date;
+  id: number;
+}
+
+/** What every branch of a page shares. */
+export interface PageFilters {
+  verb?: string;
+  since?: Date;
+  until?: Date;
+  /** Only actions older than this position (the cursor). */
+  before?: Position;
+  /** Only actions at this position or newer (the feed's bound, see feedHeads). */
+  notBelow?: Position;
+}
+
+/** Whose feed, and how: which follows count, and whether the user's own actions do. */
+export interface FollowedFilter {
+  userId: string;
+  flag?: string;
+  onlyAfterFollow?: boolean;
+  own?: { type: string; id: string; includePrivate: boolean };
+}
+
+/**
+ * Collects a statement's values while its text is written. Placeholders are positional on some
+ * databases, so every statement below is written front to back: a value is added when the text
+ * that holds its placeholder is, in the order the text reads.
+ */
+class Writer {
+  readonly values: unknown[] = [];
+
+  constructor(private readonly sql: SqlWriter) {}
+
+  name(identifier: string): string {
+    return this.sql.name(identifier);
+  }
+
+  column(alias: string, column: string): string {
+    return `${alias}.${this.sql.name(column)}`;
+  }
+
+  value(value: string | number): string {
+    return this.sql.value(this.values, value);
+  }
+
+  literal(value: string): string {
+    return this.sql.literal(this.values, value);
+  }
+
+  time(date: Date): string {
+    return this.sql.time(this.values, date);
+  }
+
+  limit(count: number): string {
+    return this.sql.limit(this.values, count);
+  }
+
+  get true(): string {
+    return this.sql.true;
+  }
+
+  get false(): string {
+    return this.sql.false;
+  }
+
+  statement(text: string): Statement {
+    return { text, values: this.values };
+  }
+
+  newestFirst(alias: string): string {
+    return `ORDER BY ${this.column(alias, 'timestamp')} DESC, ${this.column(alias, 'id')} DESC`;
+  }
+
+  columns(alias: string): string {
+    return ACTION_COLUMNS.map((column) => this.column(alias, column)).join(', ');
+  }
+
+  /** Conditions of the filters on `alias`, to AND together. */
+  filters(alias: string, filters: PageFilters): string[] {
+    const timestamp = this.column(alias, 'timestamp');
+    const id = this.column(alias, 'id');
+    const conditions: string[] = [];
+    if (filters.verb !== undefined) conditions.push(`${this.column(alias, 'verb')} = ${this.value(filters.verb)}`);
+    if (filters.since) conditions.push(`${timestamp} >= ${this.time(filters.since)}`);
+    if (filters.until) conditions.push(`${timestamp} <= ${this.time(filters.until)}`);
+    // Plain ranges on timestamp (index-friendly everywhere), then the tie-break on id.
+    // (Each placeholder gets its own value: placeholders are positional on some databases.)
+    if (filters.before) {
+      const { timestamp: at, id: last } = filters.before;
+      conditions.push(`${timestamp} <= ${this.time(at)}`, `(${timestamp} < ${this.time(at)} OR ${id} < ${this.value(last)})`);
+    }
+    if (filters.notBelow) {
+      const { timestamp: at, id: first } = filters.notBelow;
+      conditions.push(`${timestamp} >= ${this.time(at)}`, `(${timestamp} > ${this.time(at)} OR ${id} >= ${this.value(first)})`);
+    }
+    return conditions;
+  }
+
+  branch(alias: string, branch: Branch): string[] {
+    // Types (model names) inline: see SqlWriter#literal.
+    const conditions = branch.equals.map(([column, value]) => `${this.column(alias, column)} = ${column.endsWith('Type') ? this.literal(value) : this.value(value)}`);
+    if (!branch.includePrivate) conditions.push(`${this.column(alias, 'public')} = ${this.true}`);
+    if (branch.notBefore) conditions.push(`${this.column(alias, 'timestamp')} >= ${this.time(branch.notBefore)}`);
+    return conditions;
+  }
+}
+
+const and = (conditions: string[]) => (conditions.length ? conditions.join(' AND ') : '1 = 1');
+
+/**
+ * The newest `size` actions of the branches. One branch is one index range read; several take the
+ * newest `size` (id, timestamp) of each branch from its index alone, the newest `size` of their
+ * union, then those rows: the database reads at most branches × size index entries and `size`
+ * rows, however large the table. (The union's own LIMIT tells planners it is `size` ids: without
+ * it PostgreSQL hash-joined them against the whole table. Whole rows in the union made MariaDB
+ * write its temporary tables to disk: they hold TEXT.)
+ */
+export function branchesPage(sql: SqlWriter, branches: Branch[], filters: PageFilters, size: number): Statement {
+  const w = new Writer(sql);
+  const table = w.name(ACTIONS_TABLE);
+  if (branches.length === 1) {
+    const where = and([...w.branch('a', branches[0]), ...w.filters('a', filters)]);
+    return w.statement(`SELECT ${w.columns('a')} FROM ${table} a WHERE ${where} ${w.newestFirst('a')} LIMIT ${w.limit(size)}`);
+  }
+  const id = w.name('id');
+  const union = branches
+    .map((branch, i) => {
+      const where = and([...w.branch('x', branch), ...w.filters('x', filters)]);
+      return `SELECT b${i}.id, b${i}.ts FROM (SELECT x.${id} AS id, x.${w.name('timestamp')} AS ts FROM ${table} x WHERE ${where} ${w.newestFirst('x')} LIMIT ${w.limit(size)}) b${i}`;
+    })
+    .join(' UNION ');
+  // The derived tables around the union's LIMIT let MySQL/MariaDB take it inside an IN subquery.
+  const newest = `SELECT page.id FROM (SELECT u.id FROM (${union}) u ORDER BY u.ts DESC, u.id DESC LIMIT ${w.limit(size)}) page`;
+  return w.statement(`SELECT ${w.columns('a')} FROM ${table} a WHERE a.${id} IN (${newest}) ${w.newestFirst('a')} LIMIT ${w.limit(size)}`);
+}
+
+/** SQL: the action's `role` object is followed by the user (under the flag; since before the action). */
+function followedAs(w: Writer, role: Role, followed: FollowedFilter): string {
+  const conditions = [
+    `f.${w.name('userId')} = ${w.value(followed.userId)}`,
+    `f.${w.name('contentType')} = ${w.column('a', `${role}Type`)}`,
+    `f.${w.name('objectId')} = ${w.column('a', `${role}Id`)}`,
+  ];
+  if (role !== 'actor') conditions.push(`f.${w.name('actorOnly')} = ${w.false}`);
+  if (followed.flag !== undefined) conditions.push(`f.${w.name('flag')} = ${w.value(followed.flag)}`);
+  if (followed.onlyAfterFollow) conditions.push(`${w.column('a', 'timestamp')} >= f.${w.name('started')}`);
+  return `EXISTS (SELECT 1 FROM ${w.name(FOLLOWS_TABLE)} f WHERE ${conditions.join(' AND ')})`;
+}
+
+/**
+ * The user's feed from the newest actions: of the newest `window` actions below the cursor, those
+ * by or on what the user follows (one probe of the follows' unique index per role). When the feed
+ * is dense this fills the page; the caller knows the page is complete when it got `size` rows, and
+ * otherwise reads it with feedHeads and branchesPage. The window is a LIMIT of its own, so no
+ * planner can turn a sparse feed into a walk of the whole table.
+ */
+export function followedWalk(sql: SqlWriter, followed: FollowedFilter, filters: PageFilters, size: number, window: number): Statement {
+  const w = new Writer(sql);
+  const table = w.name(ACTIONS_TABLE);
+  const newest = `SELECT ${w.columns('x')} FROM ${table} x WHERE ${and(w.filters('x', filters))} ${w.newestFirst('x')} LIMIT ${w.limit(window)}`;
+  const matches = `${w.column('a', 'public')} = ${w.true} AND (${ROLES.map((role) => followedAs(w, role, followed)).join(' OR ')})`;
+  let wanted = matches;
+  if (followed.own) {
+    const own = w.branch('a', { equals: [['actorType', followed.own.type], ['actorId', followed.own.id]], includePrivate: followed.own.includePrivate });
+    wanted = `(${matches}) OR (${and(own)})`;
+  }
+  return w.statement(`SELECT ${w.columns('a')} FROM (${newest}) a WHERE ${wanted} ${w.newestFirst('a')} LIMIT ${w.limit(size)}`);
+}
+
+/** One row of feedHeads: a branch of the feed and the newest action in it. */
+export interface FeedHead {
+  role: Role | 'own';
+  /** The followed object (null for 'own'). */
+  type: string | null;
+  id: string | null;
+  /** The follow's start, for onlyAfterFollow. */
+  started: unknown;
+  /** The branch's newest matching action. */
+  timestamp: unknown;
+  actionId: unknown;
+}
+
+/**
+ * The user's feed, step 1 of 2 when the walk comes up short: for every branch (followed object and
+ * role, plus the user's own actions) the newest matching action, found with one index probe per
+ * branch; the `count` branches whose newest actions are newest. The follows are read here too,
+ * each object once (its earliest follow counts; target and action object only from follows with
+ * actorOnly false).
+ */
+export function feedHeads(sql: SqlWriter, followed: FollowedFilter, filters: PageFilters, count: number): Statement {
+  const w = new Writer(sql);
+  const table = w.name(ACTIONS_TABLE);
+  const f = (column: string) => `f.${w.name(column)}`;
+  const follows = [
+    `SELECT ${f('contentType')} AS t, ${f('objectId')} AS o, MIN(${f('started')}) AS s,`,
+    `MIN(CASE WHEN ${f('actorOnly')} = ${w.false} THEN ${f('started')} END) AS s2`,
+    `FROM ${w.name(FOLLOWS_TABLE)} f WHERE ${f('userId')} = ${w.value(followed.userId)}`,
+    followed.flag !== undefined ? `AND ${f('flag')} = ${w.value(followed.flag)}` : '',
+    `GROUP BY ${f('contentType')}, ${f('objectId')}`,
+  ].join(' ');
+  const newest = (conditions: string[]) =>
+    `(SELECT x.${w.name('id')} FROM ${table} x WHERE ${and([...conditions, ...w.filters('x', filters)])} ${w.newestFirst('x')} LIMIT 1)`;
+  const heads = ROLES.map((role) => {
+    const started = role === 'actor' ? 'fl.s' : 'fl.s2';
+    const conditions = [`x.${w.name(`${role}Type`)} = fl.t`, `x.${w.name(`${role}Id`)} = fl.o`, `x.${w.name('public')} = ${w.true}`];
+    if (followed.onlyAfterFollow) conditions.push(`x.${w.name('timestamp')} >= ${started}`);
+    const only = role === 'actor' ? '' : ' WHERE fl.s2 IS NOT NULL';
+    return `SELECT '${role}' AS r, fl.t AS t, fl.o AS o, ${started} AS s, ${newest(conditions)} AS head FROM fl${only}`;
+  });
+  if (followed.own) {
+    const conditions = [`x.${w.name('actorType')} = ${w.literal(followed.own.type)}`, `x.${w.name('actorId')} = ${w.value(followed.own.id)}`];
+    if (!followed.own.includePrivate) conditions.push(`x.${w.name('public')} = ${w.true}`);
+    heads.push(`SELECT 'own' AS r, NULL AS t, NULL AS o, NULL AS s, ${newest(conditions)} AS head`);
+  }
+  // The head's timestamp by a lookup per head, not a join: a planner that misjudges how many heads
+  // there are may hash-join them against the whole table (PostgreSQL did).
+  const timestamp = `(SELECT a.${w.name('timestamp')} FROM ${table} a WHERE a.${w.name('id')} = h.head)`;
+  return w.statement(
+    `WITH fl AS (${follows}), h AS ${sql.materialized}(${heads.join(' UNION ALL ')}) ` +
+      `SELECT h.r AS ${w.name('role')}, h.t AS ${w.name('type')}, h.o AS ${w.name('id')}, h.s AS ${w.name('started')}, ` +
+      `${timestamp} AS ${w.name('timestamp')}, h.head AS ${w.name('actionId')} ` +
+      `FROM h WHERE h.head IS NOT NULL ORDER BY ${w.name('timestamp')} DESC, ${w.name('actionId')} DESC LIMIT ${w.limit(count)}`,
+  );
+}
+
+/** Whether the user follows the object (under the flag, or any). */
+export function followExists(sql: SqlWriter, userId: string, type: string, id: string, flag: string | undefined): Statement {
+  const w = new Writer(sql);
+  const conditions = [`${w.name('userId')} = ${w.value(userId)}`, `${w.name('contentType')} = ${w.value(type)}`, `${w.name('objectId')} = ${w.value(id)}`];
+  if (flag !== undefined) conditions.push(`${w.name('flag')} = ${w.value(flag)}`);
+  return w.statement(`SELECT 1 AS ${w.name('found')} FROM ${w.name(FOLLOWS_TABLE)} WHERE ${conditions.join(' AND ')} LIMIT 1`);
+}
+
+/** The attributes a plain read of the model gives (stored ones, not VIRTUAL): name, column, data type. */
+export function storedAttributes(model: ModelStatic<Model>): [attribute: string, field: string, type: unknown][] {
+  return Object.entries(model.getAttributes())
+    .filter(([, attribute]) => !(attribute.type instanceof DataTypes.VIRTUAL))
+    .map(([name, attribute]) => [name, attribute.field ?? name, attribute.type]);
+}
+
+const objectReads = new WeakMap<SqlWriter, WeakMap<ModelStatic<Model>, { head: string; key: string }>>();
+
+/** The model's rows with these primary keys, every stored attribute under its own name. */
+export function objectsByKey(sql: SqlWriter, model: ModelStatic<Model>, ids: readonly string[]): Statement {
+  let reads = objectReads.get(sql);
+  if (!reads) objectReads.set(sql, (reads = new WeakMap()));
+  let read = reads.get(model);
+  if (!read) {
+    const columns = storedAttributes(model)
+      .map(([name, field]) => `${sql.name(field)} AS ${sql.name(name)}`)
+      .join(', ');
+    const pk = model.getAttributes()[model.primaryKeyAttribute];
+    read = { head: `SELECT ${columns} FROM ${sql.table(model)} WHERE `, key: sql.name(pk.field ?? model.primaryKeyAttribute) };
+    reads.set(model, read);
+  }
+  const values: unknown[] = [];
+  return { text: read.head + sql.oneOf(values, read.key, ids), values };
+}
