@@ -8,7 +8,7 @@ import { actionFromRow } from './rows.js';
 import { currentBackend, currentSettings } from './settings.js';
 import { dateFromText } from './sql/datetime.js';
 import type { SqlSession, SqlWriter, Statement } from './sql/index.js';
-import { branchesPage, feedHeads, followedWalk, type Branch, type FeedHead, type FollowedFilter, type PageFilters, type Position } from './sql/statements.js';
+import { branchesPage, feedHeads, followedWalk, ownBranch, type Branch, type FeedHead, type FollowedFilter, type PageFilters, type Position } from './sql/statements.js';
 export interface StreamOptions {
   /** Page size, 1..100 (default 20). */
   limit?: number;
@@ -23,7 +23,7 @@ export interface StreamOptions {
 }
 
 export interface UserStreamOptions extends StreamOptions {
-  /** Also the user's own actions (as actor). */
+  /** Also the user's own actions: by them (actor) or done to them (action object). */
   withUserActivity?: boolean;
   /** Only follows with this flag count; default: follows with any flag. */
   followFlag?: string;
@@ -45,8 +45,8 @@ export const MAX_LIMIT = 100;
 // The feed first walks the newest WALK_PER_ROW × (limit + 1) actions; a sparser feed is read per followed object.
 const WALK_PER_ROW = 4;
 // A page's actions are each the newest action of at most this many of the feed's branches
-// (actor, target, action object, and the user's own actions): see feedPage.
-const BRANCHES_PER_ACTION = 4;
+// (actor, target and action object followed; by the user and done to the user): see feedPage.
+const BRANCHES_PER_ACTION = 5;
 
 function checkLimit(limit: number | undefined): number {
   if (limit === undefined) return DEFAULT_LIMIT;
@@ -175,8 +175,8 @@ function branchesOfHeads(heads: FeedHead[], me: { type: string; id: string }, op
       seen.add(String(actionId));
       if (seen.size === size) bound = { timestamp: timeOf(head.timestamp), id: actionId };
     }
-    if (head.role === 'own') {
-      branches.push({ equals: [['actorType', me.type], ['actorId', me.id]], includePrivate: options.includeOwnPrivate });
+    if (head.role === 'own' || head.role === 'ownObject') {
+      branches.push(ownBranch(head.role, { ...me, includePrivate: options.includeOwnPrivate ?? false }));
     } else {
       const notBefore = options.onlyAfterFollow && head.started !== null ? timeOf(head.started) : undefined;
       branches.push({ equals: [[`${head.role}Type`, String(head.type)], [`${head.role}Id`, String(head.id)]], notBefore });
@@ -196,7 +196,7 @@ function followedFilter(me: { type: string; id: string }, options: UserStreamOpt
 
 /**
  * The user's feed: actions by what they follow, plus actions on it (as target or action object)
- * for follows with actorOnly false, plus their own with withUserActivity.
+ * for follows with actorOnly false, plus their own (by them or done to them) with withUserActivity.
  *
  * Every page reads a bounded number of index entries, however large the table and however quiet
  * the follows. First one statement walks the newest WALK_PER_ROW × (limit + 1) actions, keeping

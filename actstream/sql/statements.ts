@@ -28,6 +28,17 @@ export const ACTION_COLUMNS = [
 export type Role = 'actor' | 'target' | 'actionObject';
 export const ROLES: readonly Role[] = ['actor', 'target', 'actionObject'];
 
+/** The roles in which an action is the user's own (see visibility.ts isAbout): by them, or done to them. */
+export const OWN_ROLES = ['actor', 'actionObject'] as const;
+export type OwnRole = 'own' | 'ownObject';
+const OWN_HEAD: Record<(typeof OWN_ROLES)[number], OwnRole> = { actor: 'own', actionObject: 'ownObject' };
+
+/** The feed branch of the user's own actions in one role. */
+export function ownBranch(role: OwnRole, own: { type: string; id: string; includePrivate: boolean }): Branch {
+  const prefix = role === 'own' ? 'actor' : 'actionObject';
+  return { equals: [[`${prefix}Type`, own.type], [`${prefix}Id`, own.id]], includePrivate: own.includePrivate };
+}
+
 /** One index range: equalities on leading columns, public only, optionally not before a time. */
 export interface Branch {
   equals: [column: string, value: string][];
@@ -201,16 +212,17 @@ export function followedWalk(sql: SqlWriter, followed: FollowedFilter, filters: 
   const matches = `${w.column('a', 'public')} = ${w.true} AND (${ROLES.map((role) => followedAs(w, role, followed)).join(' OR ')})`;
   let wanted = matches;
   if (followed.own) {
-    const own = w.branch('a', { equals: [['actorType', followed.own.type], ['actorId', followed.own.id]], includePrivate: followed.own.includePrivate });
-    wanted = `(${matches}) OR (${and(own)})`;
+    const own = followed.own;
+    const mine = (['own', 'ownObject'] as const).map((role) => `(${and(w.branch('a', ownBranch(role, own)))})`);
+    wanted = `(${matches}) OR ${mine.join(' OR ')}`;
   }
   return w.statement(`SELECT ${w.columns('a')} FROM (${newest}) a WHERE ${wanted} ${w.newestFirst('a')} LIMIT ${w.limit(size)}`);
 }
 
 /** One row of feedHeads: a branch of the feed and the newest action in it. */
 export interface FeedHead {
-  role: Role | 'own';
-  /** The followed object (null for 'own'). */
+  role: Role | OwnRole;
+  /** The followed object (null for the user's own branches). */
   type: string | null;
   id: string | null;
   /** The follow's start, for onlyAfterFollow. */
@@ -248,9 +260,11 @@ export function feedHeads(sql: SqlWriter, followed: FollowedFilter, filters: Pag
     return `SELECT '${role}' AS r, fl.t AS t, fl.o AS o, ${started} AS s, ${newest(conditions)} AS head FROM fl${only}`;
   });
   if (followed.own) {
-    const conditions = [`x.${w.name('actorType')} = ${w.literal(followed.own.type)}`, `x.${w.name('actorId')} = ${w.value(followed.own.id)}`];
-    if (!followed.own.includePrivate) conditions.push(`x.${w.name('public')} = ${w.true}`);
-    heads.push(`SELECT 'own' AS r, NULL AS t, NULL AS o, NULL AS s, ${newest(conditions)} AS head`);
+    for (const role of OWN_ROLES) {
+      const conditions = [`x.${w.name(`${role}Type`)} = ${w.literal(followed.own.type)}`, `x.${w.name(`${role}Id`)} = ${w.value(followed.own.id)}`];
+      if (!followed.own.includePrivate) conditions.push(`x.${w.name('public')} = ${w.true}`);
+      heads.push(`SELECT '${OWN_HEAD[role]}' AS r, NULL AS t, NULL AS o, NULL AS s, ${newest(conditions)} AS head`);
+    }
   }
   // The head's timestamp by a lookup per head, not a join: a planner that misjudges how many heads
   // there are may hash-join them against the whole table (PostgreSQL did).

@@ -281,7 +281,8 @@ describe('actstream/sql: the fast path and the portable path read alike', functi
             (!options.onlyAfterFollow || a.timestamp.getTime() >= f.started.getTime()),
         ),
       );
-    const own = (a: Action) => Boolean(options.withUserActivity) && a.actorType === 'User' && a.actorId === String(user.id) && (a.public || Boolean(options.includeOwnPrivate));
+    const mine = (a: Action) => (a.actorType === 'User' && a.actorId === String(user.id)) || (a.actionObjectType === 'User' && a.actionObjectId === String(user.id));
+    const own = (a: Action) => Boolean(options.withUserActivity) && mine(a) && (a.public || Boolean(options.includeOwnPrivate));
     return all
       .filter((a) => options.verb === undefined || a.verb === options.verb)
       .filter((a) => !options.since || a.timestamp >= options.since)

@@ -16,7 +16,7 @@ export async function testApp(): Promise<{ app: Express; sequelize: Sequelize }>
   return { app, sequelize };
 }
 
-async function userWithPassword(email: string, name: string): Promise<User> {
+export async function userWithPassword(email: string, name: string): Promise<User> {
   const user = User.build({ email, name });
   await user.setPassword(PASSWORD);
   return user.save();

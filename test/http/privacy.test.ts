@@ -2,8 +2,8 @@ import { expect } from 'chai';
 import type { Express } from 'express';
 import type { Model } from 'sequelize';
 import request from 'supertest';
-import { registry } from '../../actstream/index.js';
-import { bearerFor, seedWorld, testApp, type World } from './fixtures.js';
+import { action, registry } from '../../actstream/index.js';
+import { bearerFor, seedWorld, testApp, userWithPassword, type World } from './fixtures.js';
 
 const SECRETS = ['PRIVATE-MARKER', 'secretly', 'privately'];
 
@@ -102,5 +102,34 @@ describe('HTTP: private actions never leak', function () {
     expect(leaks(plain.text)).to.deep.equal([]);
     const own = await request(app).get('/api/streams/user?withUserActivity=true').set('Authorization', ann).expect(200);
     expect(own.body.actions.map((a: { verb: string }) => a.verb)).to.include('secretly joined').and.not.include('privately liked');
+  });
+
+  it("done to a user (they are its action object): in their own feed with its private data, nowhere else", async () => {
+    const carolUser = await userWithPassword('carol@example.com', 'Carol');
+    const done = await action.send(w.ann, {
+      verb: 'changed the email of',
+      actionObject: carolUser,
+      public: false,
+      data: { shown: 'SHOWN-MARKER', private: { changes: { email: { old: 'OLD-MARKER', new: 'NEW-MARKER' } } } },
+    });
+    const carol = await bearerFor(carolUser);
+    const own = await request(app).get('/api/streams/user?withUserActivity=true').set('Authorization', carol).expect(200);
+    const mine = own.body.actions.find((a: { id: number }) => a.id === done.id);
+    expect(mine, 'in her own feed').to.deep.include({ verb: 'changed the email of', public: false });
+    expect(mine.data).to.deep.equal({ shown: 'SHOWN-MARKER', private: { changes: { email: { old: 'OLD-MARKER', new: 'NEW-MARKER' } } } });
+    // Without withUserActivity, and in anyone else's feed or any public stream: not there.
+    const plain = await request(app).get('/api/streams/user').set('Authorization', carol).expect(200);
+    expect(plain.body.actions.map((a: { id: number }) => a.id)).to.not.include(done.id);
+    for (const [url, auth] of [
+      ['/api/streams/user?withUserActivity=true', await bearerFor(w.bob)],
+      [`/api/streams/any/User/${carolUser.id}`, undefined],
+      [`/api/streams/action-object/User/${carolUser.id}`, carol],
+      [`/api/actions/${done.id}`, await bearerFor(w.bob)],
+    ] as const) {
+      const req = request(app).get(url);
+      if (auth) req.set('Authorization', auth);
+      const res = await req;
+      expect(res.text, url).to.not.include('OLD-MARKER').and.not.include('SHOWN-MARKER');
+    }
   });
 });
