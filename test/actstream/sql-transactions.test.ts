@@ -101,11 +101,15 @@ describe('actstream/sql: the fast path in transactions', () => {
   });
 
   describe('with Sequelize.useCLS', () => {
+    // The namespace setup() installed serves the rest of the run (the admin's atomic writes): put it back.
+    const statics = Sequelize as unknown as { _cls?: unknown };
+    let previous: unknown;
     before(() => {
+      previous = statics._cls;
       Sequelize.useCLS(namespace());
     });
     after(() => {
-      delete (Sequelize as unknown as { _cls?: unknown })._cls;
+      statics._cls = previous;
     });
 
     it('sends and reads without a transaction option go in the CLS transaction', async () => {
