@@ -34,7 +34,7 @@ describe('npm run build and npm start', function () {
       'dist/server/index.js',
       'dist/server/index.js.map',
       'dist/actstream/index.js',
-      'dist/server/views/layout.njk',
+      'dist/server/pages/views/layout.njk',
       'dist/admin/components/Dashboard.tsx',
       'dist/migrations/20261127000001-actstream.cjs',
       'dist/actstream/migrations/create-actions-and-follows.cjs',
