@@ -17,7 +17,10 @@ export function initials(label: string): string {
 
 /** A hue (0–359) chosen from the reference, so a person keeps the same avatar colour on every page. */
 export function avatarHue(type: string, id: string): number {
-  let hash = 0;
-  for (const char of `${type}:${id}`) hash = (hash * 31 + char.codePointAt(0)!) >>> 0;
-  return hash % 360;
+  // FNV-1a, then murmur3's finaliser, so that neighbouring ids (User 1, User 2) get far-apart hues.
+  let hash = 0x811c9dc5;
+  for (const char of `${type}:${id}`) hash = Math.imul(hash ^ char.codePointAt(0)!, 0x01000193);
+  hash = Math.imul(hash ^ (hash >>> 16), 0x85ebca6b);
+  hash = Math.imul(hash ^ (hash >>> 13), 0xc2b2ae35);
+  return ((hash ^ (hash >>> 16)) >>> 0) % 360;
 }

@@ -58,6 +58,8 @@ for (const { name, viewport } of WIDTHS) {
       expect(await page.locator('main p.empty').innerText()).to.match(/^Nothing here yet/);
 
       // To the group through the stream index and a sentence's link.
+      await page.getByRole('link', { name: 'Streams', exact: true }).click();
+      await page.waitForURL(`${base}/streams`);
       await page.getByRole('link', { name: 'Group', exact: true }).click();
       await page.waitForURL(`${base}/streams/Group`);
       await page.locator('ol.stream').getByRole('link', { name: 'Climbers' }).first().click();
@@ -76,18 +78,20 @@ for (const { name, viewport } of WIDTHS) {
       await page.getByRole('link', { name: 'Your feed' }).click();
       await page.waitForURL(`${base}/feed`);
       const items = await feedItems();
-      expect(items).to.have.length(2);
-      expect(items[0]).to.match(new RegExp(`^Ann posted Comment ${w.comment.id} on Climbers .+ ago$`));
-      expect(items[1]).to.match(/^Ann joined Climbers .+ ago$/);
+      // Everything about Climbers: Ann's posts, and Cleo's own follow of it.
+      expect(items).to.have.length(3);
+      expect(items[0]).to.match(/^Cleo Dupont started following Climbers .+ ago$/);
+      expect(items[1]).to.match(new RegExp(`^Ann posted Comment ${w.comment.id} on Climbers .+ ago$`));
+      expect(items[2]).to.match(/^Ann joined Climbers .+ ago$/);
       // The absolute time is the relative one's tooltip.
-      expect(await page.locator('ol.stream time').first().getAttribute('title')).to.equal('1 Nov 2026, 12:03 UTC');
+      expect(await page.locator('ol.stream time').nth(1).getAttribute('title')).to.equal('1 Nov 2026, 12:03 UTC');
       await shot('5-feed');
 
       // The menu under the avatar (a <details>, so it opens without JavaScript).
       await page.locator('header details.dropdown summary').click();
-      await page.getByRole('link', { name: 'You follow' }).waitFor();
+      await page.locator('header').getByRole('link', { name: 'You follow', exact: true }).waitFor();
       await shot('6-menu');
-      await page.getByRole('link', { name: 'You follow' }).click();
+      await page.locator('header').getByRole('link', { name: 'You follow', exact: true }).click();
       await page.waitForURL(/\/following\/\d+$/);
       expect(await page.locator('h1').innerText()).to.equal('You follow');
       expect(await page.locator('ul.people > li').allInnerTexts()).to.deep.equal(['Climbers']);
