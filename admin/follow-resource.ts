@@ -61,8 +61,8 @@ export function followResource(links: Links, components: AdminComponents): Resou
         contentType: { availableValues: [...registry.models().keys()].sort().map((name) => ({ value: name, label: name })) },
         userId: { description: 'The id of the user who follows.' },
         objectId: { description: 'The id of the followed object.' },
-        flag: { description: 'Empty for plain following; else a kind of following ("liking").' },
-        actorOnly: { description: 'Only what the object does as actor; off: everything about it too.' },
+        flag: { isRequired: false, description: 'Empty for plain following; else a kind of following ("liking").' },
+        actorOnly: { isRequired: false, description: 'Only what the object does as actor; off: everything about it too.' },
       },
       actions: {
         new: { handler: recordedAsStaff(createFollow, recordFollowChange(FOLLOW_VERBS.added)) },

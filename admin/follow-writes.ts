@@ -93,7 +93,7 @@ export const createFollow: ActionHandler<ActionResponse> = async (request, _resp
   const record = await context.resource.findOne(String(created.id), context);
   context.record = record ?? undefined;
   return {
-    redirectUrl: context.h.resourceUrl({ resourceId: context.resource.id() }),
+    redirectUrl: context.h.resourceUrl({ resourceId: context.resource.decorate().id() }),
     notice: { message: 'successfullyCreated', type: 'success' },
     record: (record ?? new BaseRecord(created.get({ plain: true }), context.resource)).toJSON(context.currentAdmin),
   };
