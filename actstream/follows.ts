@@ -154,6 +154,17 @@ export async function isFollowing(user: Model, obj: Model, options: FlagOption =
   return rows.length > 0;
 }
 
+/**
+ * How many users follow `obj` (under `flag`, or under any flag, each user once): the number the
+ * followers() list adds up to. One statement on the follows' object index.
+ */
+export async function followerCount(obj: Model, options: FlagOption = {}): Promise<number> {
+  const it = referenceOf(obj);
+  const where = { contentType: it.type, objectId: it.id, ...flagWhere(options.flag) };
+  const transaction = options.transaction ?? ambientTransaction();
+  return Follow.count({ where, distinct: true, col: 'userId', transaction });
+}
+
 /** Page size of followers() and following(): default and most. */
 export const DEFAULT_FOLLOW_LIMIT = 50;
 export const MAX_FOLLOW_LIMIT = 500;

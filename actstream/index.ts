@@ -12,6 +12,7 @@ export {
   unfollow,
   isFollowing,
   followers,
+  followerCount,
   following,
   DEFAULT_FOLLOW_LIMIT,
   MAX_FOLLOW_LIMIT,

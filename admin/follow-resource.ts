@@ -1,6 +1,8 @@
-import type { ActionResponse, RecordJSON, ResourceWithOptions } from 'adminjs';
+import { ACTIONS, type ActionHandler, type ActionResponse, type RecordJSON, type ResourceWithOptions } from 'adminjs';
 import { Follow, labelOfReference, loadObjects, labelOf, registry, type Reference } from '../actstream/index.js';
 import type { AdminComponents } from './components/index.js';
+import { createFollow, FOLLOW_FORM_FIELDS, FOLLOW_VERBS, recordFollowChange } from './follow-writes.js';
+import { recordedAsStaff } from './hooks.js';
 import type { Links } from './links.js';
 
 export const FOLLOW_ID = 'follows';
@@ -23,7 +25,13 @@ async function withLabels(records: RecordJSON[], links: Links): Promise<void> {
   }
 }
 
-/** Who follows what: browsable and removable by staff (follows are made by users, so no new/edit here). */
+const defaultHandler = (name: 'delete' | 'bulkDelete') => ACTIONS[name].handler as ActionHandler<ActionResponse>;
+
+/**
+ * Who follows what: browsable by staff, who can also make a follow for a user and remove follows.
+ * Each such write and the action recording it ("Sam added follower Ann on Climbers", "… removed
+ * follower …") commit together (recordedAsStaff). Editing a follow is not offered: remove and add.
+ */
 export function followResource(links: Links, components: AdminComponents): ResourceWithOptions {
   const reference = (label: string) => ({
     type: 'string' as const,
@@ -46,14 +54,21 @@ export function followResource(links: Links, components: AdminComponents): Resou
       listProperties: ['user', 'contentType', 'object', 'flag', 'actorOnly', 'started'],
       filterProperties: ['userId', 'contentType', 'objectId', 'flag', 'actorOnly', 'started'],
       showProperties: ['id', 'user', 'userId', 'contentType', 'object', 'objectId', 'flag', 'actorOnly', 'started'],
+      editProperties: [...FOLLOW_FORM_FIELDS],
       properties: {
         user: reference('User'),
         object: reference('Followed object'),
         contentType: { availableValues: [...registry.models().keys()].sort().map((name) => ({ value: name, label: name })) },
+        userId: { description: 'The id of the user who follows.' },
+        objectId: { description: 'The id of the followed object.' },
+        flag: { isRequired: false, description: 'Empty for plain following; else a kind of following ("liking").' },
+        actorOnly: { isRequired: false, description: 'Only what the object does as actor; off: everything about it too.' },
       },
       actions: {
-        new: { isAccessible: false, isVisible: false },
+        new: { handler: recordedAsStaff(createFollow, recordFollowChange(FOLLOW_VERBS.added)) },
         edit: { isAccessible: false, isVisible: false },
+        delete: { handler: recordedAsStaff(defaultHandler('delete'), recordFollowChange(FOLLOW_VERBS.removed)) },
+        bulkDelete: { handler: recordedAsStaff(defaultHandler('bulkDelete'), recordFollowChange(FOLLOW_VERBS.removed)) },
         list: { after: labelled },
         show: { after: labelled },
       },

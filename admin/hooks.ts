@@ -7,10 +7,11 @@ import { coerceNumbers, permittedPayload } from './payload.js';
 import { sequelizeModelOf } from './sequelize-resource.js';
 
 /**
- * What a resource records besides its model's own tracking, after a successful new or edit and in
- * the same transaction (the ConcertAdmin case): given the saved record's id.
+ * What a resource records besides its model's own tracking, after a successful write and in the
+ * same transaction (the ConcertAdmin case; a follow's staff action): given each written record's id
+ * and the record (after a delete, as it was before).
  */
-export type AlsoRecord = (recordId: string) => Promise<void>;
+export type AlsoRecord = (recordId: string, record: BaseRecord) => Promise<void>;
 
 /** The notice an admin sees when a write was undone because it could not be recorded. */
 export const NOT_SAVED_MESSAGE =
@@ -69,7 +70,8 @@ export function recordedAsStaff(handler: ActionHandler<ActionResponse>, alsoReco
         withActor(staff, async () => {
           const result = await handler(request, response, context);
           if (!isSuccessfulWrite(request, result)) throw new NotCommitted(result);
-          if (alsoRecord && context.record) await alsoRecord(String(context.record.id()));
+          const written = context.records ?? (context.record ? [context.record] : []);
+          if (alsoRecord) for (const record of written) await alsoRecord(String(record.id()), record);
           return result;
         }),
       );

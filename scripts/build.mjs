@@ -2,7 +2,7 @@
 // itself, so that `npm start` can build with nothing compiled yet. tsc compiles the TypeScript
 // (tsconfig.build.json, with source maps); the files the app reads at run time besides its modules
 // are copied to the same places under dist/, so that every path the code computes from its own
-// location holds there too: nunjucks views, the admin's React components (AdminJS bundles their
+// location holds there too: nunjucks views and the pages' stylesheet, the admin's React components (AdminJS bundles their
 // source), and the .cjs migrations and database settings. dist/data links to data/, so the compiled
 // app uses the same database file and development secret as `node --import tsx server/index.ts`.
 import { execFileSync } from 'node:child_process';
@@ -17,11 +17,11 @@ const STAMP = join(DIST, '.built');
 /** What the build reads: compiled sources, copied assets, and the settings that shape the output. */
 const SOURCE_DIRS = ['actstream', 'models', 'db', 'server', 'admin', 'scripts', 'config', 'migrations'];
 const SOURCE_FILES = ['tsconfig.json', 'tsconfig.build.json', 'package.json'];
-const SOURCE = /\.(ts|tsx|cjs|mjs|njk)$/;
+const SOURCE = /\.(ts|tsx|cjs|mjs|njk|css)$/;
 
 /** Files copied as they are, by pattern, under these directories. */
 const ASSETS = [
-  ['server', /\.njk$/],
+  ['server', /\.(njk|css)$/],
   ['admin', /\.tsx$/],
   ['actstream', /\.cjs$/],
   ['migrations', /\.cjs$/],

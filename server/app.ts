@@ -45,7 +45,7 @@ export async function createApp({ sequelize, config, logger }: AppOptions): Prom
     limitSettings === false ? (_req, _res, next) => next() : writeLimit(new DatabaseRateLimitStore(sequelize, 'writes:'), limitSettings);
   app.use('/api', apiRouter({ sessions: sessions.middleware, writesLimited, loginStore: loginStore('api') }));
   app.use('/feeds', feedsRouter());
-  app.use(pagesRouter({ sessions: sessions.middleware, secret: config.sessionSecret, loginStore: loginStore('pages') }));
+  app.use(pagesRouter({ sessions: sessions.middleware, secret: config.sessionSecret, loginStore: loginStore('pages'), writesLimited }));
   // Errors no router answered (the admin's): never a stack trace.
   app.use(errorHandler(asText));
   return app;

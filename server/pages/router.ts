@@ -1,3 +1,4 @@
+import type { Model } from 'sequelize';
 import type { Store } from 'express-rate-limit';
 import { z } from 'zod';
 import express, { Router, type Request, type RequestHandler } from 'express';
@@ -6,7 +7,9 @@ import {
   canSee,
   seesPrivate,
   followers,
+  followerCount,
   following,
+  isFollowing,
   labelOf,
   loadReferences,
   markRead,
@@ -15,6 +18,7 @@ import {
   unreadCount,
   type GroupedPage,
   type StreamPage,
+  type Viewer,
 } from '../../actstream/index.js';
 import { csrfTokenMatches } from '../../auth/csrf.js';
 import { User } from '../../models/index.js';
@@ -24,11 +28,22 @@ import { handler } from '../shared/handler.js';
 import { findObject } from '../shared/objects.js';
 import { refOfInstance } from '../shared/present.js';
 import { ActionIdParams, ApiStreamQuery, FollowListQuery, NotificationQuery, ObjectParams, TypeParams, UserIdParams } from '../shared/schemas.js';
-import { modelStreamGroups, modelStreamPage, objectStreamGroups, objectStreamPage } from '../shared/stream-source.js';
+import { modelStreamGroups, modelStreamPage, objectStreamGroups, objectStreamPage, ownFeedGroups, ownFeedPage } from '../shared/stream-source.js';
 import { paths, withQuery } from '../shared/urls.js';
+import { assetRoutes } from './assets.js';
+import { followFormRoutes, formExpired } from './follow-routes.js';
 import { loginRoutes } from './login-routes.js';
 import { render } from './render.js';
-import { actionView, alternates, groupView, modelFeedBase, notificationGroupView, notificationView, objectFeedBase } from './view-models.js';
+import {
+  actionView,
+  alternates,
+  groupView,
+  modelFeedBase,
+  notificationGroupView,
+  notificationView,
+  objectFeedBase,
+  objectHeadView,
+} from './view-models.js';
 
 /** Only the page size, cursor and grouping come from the query on pages; the rest would make odd links. */
 const PageQuery = z.object(ApiStreamQuery.pick({ limit: true, before: true, grouped: true }).shape);
@@ -70,9 +85,16 @@ async function notificationsView(user: User, options: { limit?: number; before?:
   return { items: page.items.map((item) => notificationView(item, user)), next: page.next, newestId: page.items[0]?.id ?? null };
 }
 
-/** A public stream page's entries for stream.njk: actions, or groups of them. */
-function streamItems(page: StreamPage | GroupedPage) {
-  return 'groups' in page ? { groups: page.groups.map((g) => groupView(g)) } : { actions: page.actions.map((a) => actionView(a, null)) };
+/** A stream page's entries for stream.njk, as `viewer` may see them (null on public pages): actions, or groups of them. */
+function streamItems(page: StreamPage | GroupedPage, viewer: Viewer = null) {
+  return 'groups' in page ? { groups: page.groups.map((g) => groupView(g)) } : { actions: page.actions.map((a) => actionView(a, viewer)) };
+}
+
+/** The object's head on its page: its followers count and, for a logged-in viewer, whether they follow it. */
+async function objectHead(object: Model, viewer: User | undefined) {
+  const ref = refOfInstance('', object);
+  const [count, youFollow] = await Promise.all([followerCount(object), viewer ? isFollowing(viewer, object, { flag: '' }) : false]);
+  return objectHeadView(ref, { followerCount: count, isUser: object instanceof User, viewerId: viewer ? String(viewer.id) : null, youFollow });
 }
 
 /** The link to a follower / following list's next page, keeping the flag and page size asked for. */
@@ -86,11 +108,13 @@ function listNextPath(req: Request, next: string | null): string | null {
 const asPage: ErrorFormat = (req, res, error) => {
   void layout(req)
     .catch(() => ({ user: null, csrfToken: undefined }))
-    .then((context) => render(res, error.status, 'error.njk', { title: `Error ${error.status}`, heading: `Error ${error.status}`, message: error.message, ...context }));
+    .then((context) => render(res, error.status, 'error.njk', { title: `Error ${error.status}`, heading: `Error ${error.status}`, status: error.status, message: error.message, ...context }));
 };
 
 /** Server-rendered public pages: streams of objects and models, action details, followers and following. */
 export interface PagesRouterOptions {
+  /** The per-user write limit (follows and unfollows count as writes, as on the API). */
+  writesLimited: RequestHandler;
   /** The session middleware shared with the API and the admin. */
   sessions: RequestHandler;
   /** Signs the login form's token. */
@@ -99,10 +123,14 @@ export interface PagesRouterOptions {
   loginStore: Store;
 }
 
-export function pagesRouter({ sessions, secret, loginStore }: PagesRouterOptions): Router {
+const PAGE_PATHS = ['/streams', '/actions', '/followers', '/following', '/feed', '/notifications'];
+
+export function pagesRouter({ sessions, secret, loginStore, writesLimited }: PagesRouterOptions): Router {
   const router = Router();
-  router.use(['/streams', '/actions', '/followers', '/following', '/notifications', '/login', '/logout'], callers(sessions));
+  router.use(assetRoutes());
+  router.use([...PAGE_PATHS, '/login', '/logout'], callers(sessions));
   router.use(loginRoutes(secret, loginStore));
+  router.use(followFormRoutes(writesLimited));
 
   // The site's front page is the list of streams (a fixed path, never one from the request).
   router.get('/', (_req, res) => res.redirect(302, '/streams'));
@@ -144,16 +172,13 @@ export function pagesRouter({ sessions, secret, loginStore }: PagesRouterOptions
       const { grouped, ...options } = PageQuery.parse(req.query);
       const { object, page } = grouped ? await objectStreamGroups('any', type, id, options) : await objectStreamPage('any', type, id, options);
       const label = labelOf(object);
-      const links = [
-        { title: `All ${type} activity`, href: paths.modelPage(type) },
-        { title: 'Followers', href: `/followers/${encodeURIComponent(type)}/${encodeURIComponent(id)}` },
-      ];
-      if (object instanceof User) links.push({ title: 'Following', href: `/following/${encodeURIComponent(id)}` });
+      const viewer = await optionalUser(req);
+      // Whether you follow it is yours alone: such a page is not cached for others.
+      if (viewer) res.set('Cache-Control', 'private, no-store');
       render(res, 200, 'stream.njk', {
         title: label,
         heading: label,
-        subheading: type,
-        links,
+        object: await objectHead(object, viewer),
         ...streamItems(page),
         togglePath: pagePath(req, { grouped: grouped ? undefined : 'true' }),
         nextPath: nextPath(req, page.next),
@@ -162,6 +187,28 @@ export function pagesRouter({ sessions, secret, loginStore }: PagesRouterOptions
           { title: 'Atom', href: `${objectFeedBase(type, id)}.atom` },
           { title: 'RSS', href: `${objectFeedBase(type, id)}.rss` },
         ],
+        ...(await layout(req)),
+      });
+    }),
+  );
+
+  router.get(
+    '/feed',
+    handler(async (req, res) => {
+      res.set('Cache-Control', 'private, no-store');
+      const user = await requirePageUser(req, 'Log in to see your feed.');
+      const { grouped, ...options } = PageQuery.parse(req.query);
+      // The user's own feed: actions about them show their private details, as on the API.
+      const page = grouped ? await ownFeedGroups(user, options) : await ownFeedPage(user, options);
+      render(res, 200, 'stream.njk', {
+        title: 'Your feed',
+        heading: 'Your feed',
+        subheading: 'What the people and things you follow are doing.',
+        links: [{ title: 'Whom you follow', href: `/following/${encodeURIComponent(String(user.id))}` }],
+        empty: 'Nothing here yet. Follow people and groups on their pages, and what they do shows up here.',
+        ...streamItems(page, user),
+        togglePath: pagePath(req, { grouped: grouped ? undefined : 'true' }),
+        nextPath: nextPath(req, page.next),
         ...(await layout(req)),
       });
     }),
@@ -191,8 +238,11 @@ export function pagesRouter({ sessions, secret, loginStore }: PagesRouterOptions
       const object = await findObject(type, id);
       const page = await followers(object, query);
       const people = page.followers.map((u) => refOfInstance('', u));
-      const heading = `Followers of ${labelOf(object)}`;
-      render(res, 200, 'people.njk', { title: heading, heading, people, nextPath: listNextPath(req, page.next), ...(await layout(req)) });
+      const context = await layout(req);
+      const yours = object instanceof User && context.user?.id === String(object.id);
+      const heading = yours ? 'Your followers' : `Followers of ${labelOf(object)}`;
+      const subheading = `${await followerCount(object)} in all`;
+      render(res, 200, 'people.njk', { title: heading, heading, subheading, people, nextPath: listNextPath(req, page.next), ...context });
     }),
   );
 
@@ -204,8 +254,11 @@ export function pagesRouter({ sessions, secret, loginStore }: PagesRouterOptions
       const user = await findObject(User.name, userId);
       const page = await following(user, query);
       const people = page.following.map((o) => refOfInstance('', o));
-      const heading = `${labelOf(user)} follows`;
-      render(res, 200, 'people.njk', { title: heading, heading, people, nextPath: listNextPath(req, page.next), ...(await layout(req)) });
+      const context = await layout(req);
+      const yours = context.user?.id === String(userId);
+      const heading = yours ? 'You follow' : `${labelOf(user)} follows`;
+      const empty = yours ? 'Nobody and nothing yet: follow people and groups on their pages.' : undefined;
+      render(res, 200, 'people.njk', { title: heading, heading, empty, people, nextPath: listNextPath(req, page.next), ...context });
     }),
   );
 
@@ -241,14 +294,14 @@ export function pagesRouter({ sessions, secret, loginStore }: PagesRouterOptions
     handler(async (req, res) => {
       const user = await requirePageUser(req, 'Log in to see your notifications.');
       const form = MarkAllForm.parse(req.body ?? {});
-      if (!csrfTokenMatches(req, form._csrf)) throw new HttpError(403, 'csrf_failed', 'The form expired; reload the page and try again.');
+      if (!csrfTokenMatches(req, form._csrf)) throw formExpired();
       await markRead(user, { upTo: Number(form.upTo) });
       // A fixed path back, never one from the request.
       res.redirect(303, form.grouped === 'true' ? '/notifications?grouped=true' : '/notifications');
     }),
   );
 
-  router.use(['/streams', '/actions', '/followers', '/following', '/notifications'], (_req, _res, next) => next(notFound('This page')));
-  router.use(['/streams', '/actions', '/followers', '/following', '/notifications', '/login', '/logout'], errorHandler(asPage));
+  router.use(PAGE_PATHS, (_req, _res, next) => next(notFound('This page')));
+  router.use([...PAGE_PATHS, '/login', '/logout'], errorHandler(asPage));
   return router;
 }

@@ -44,3 +44,31 @@ export function alternates(feedBase: string, as2Href: string, title: string): Al
 
 export const objectFeedBase = (type: string, id: string) => paths.objectFeed('any', type, id, 'atom').replace(/\.atom$/, '');
 export const modelFeedBase = (type: string) => paths.modelFeed(type, 'atom').replace(/\.atom$/, '');
+
+/** The paths of an object's page and of its follow / unfollow forms. */
+export const objectPaths = (type: string, id: string) => {
+  const page = paths.objectPage(type, id);
+  return { page, follow: `${page}/follow`, unfollow: `${page}/unfollow`, followers: `/followers/${encodeURIComponent(type)}/${encodeURIComponent(id)}` };
+};
+
+/**
+ * The head of an object's page: what it is, how many follow it, and for a logged-in viewer whether
+ * they follow it (and so which form its button posts).
+ */
+export function objectHeadView(
+  ref: { type: string; id: string; label: string; url: string },
+  facts: { followerCount: number; isUser: boolean; viewerId: string | null; youFollow: boolean },
+) {
+  const p = objectPaths(ref.type, ref.id);
+  return {
+    ...ref,
+    followerCount: facts.followerCount,
+    followersPath: p.followers,
+    followingPath: facts.isUser ? `/following/${encodeURIComponent(ref.id)}` : null,
+    modelPath: paths.modelPage(ref.type),
+    isYou: facts.isUser && facts.viewerId === ref.id,
+    youFollow: facts.youFollow,
+    followPath: p.follow,
+    unfollowPath: p.unfollow,
+  };
+}

@@ -17,7 +17,11 @@ export interface TestBrowser {
 }
 
 /** Headless chromium (see chromium.ts for which one) with a fresh profile. */
-export async function openBrowser(options: { viewport: { width: number; height: number }; javaScriptEnabled?: boolean }): Promise<TestBrowser> {
+export async function openBrowser(options: {
+  viewport: { width: number; height: number };
+  javaScriptEnabled?: boolean;
+  colorScheme?: 'light' | 'dark';
+}): Promise<TestBrowser> {
   mkdirSync(ARTIFACTS, { recursive: true });
   const launch = await chromiumLaunch();
   const profile = mkdtempSync(join(tmpdir(), 'actstream-chromium-'));

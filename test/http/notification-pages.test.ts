@@ -15,6 +15,8 @@ const texts = (html: string, tag: string) =>
       .replace(/&gt;/g, '>')
       .replace(/&amp;/g, '&'),
   );
+/** The page's own content, without the site header (whose menu is a list too). */
+const mainOf = (html: string) => /<main[^>]*>([^]*)<\/main>/.exec(html)?.[1] ?? '';
 const unreadItems = (html: string) => [...html.matchAll(/<li class="unread"/g)].length;
 
 async function formLogin(app: Express, email: string) {
@@ -51,12 +53,12 @@ describe('HTTP: notification pages and grouped stream pages', () => {
     await tellBob('cheered');
     const agent = await formLogin(app, 'bob@example.com');
     const streams = await agent.get('/streams').expect(200);
-    expect(texts(streams.text, 'a')).to.include('Notifications (2)');
+    expect(texts(streams.text, 'a')).to.include('Notifications 2 unread');
 
     const page = await agent.get('/notifications').expect(200);
     expect(page.headers['cache-control']).to.equal('private, no-store');
     expect(unreadItems(page.text)).to.equal(2);
-    expect(texts(page.text, 'li')[0]).to.match(/^New Ann cheered Climbers .+ ago$/);
+    expect(texts(mainOf(page.text), 'li')[0]).to.match(/^New Ann cheered Climbers .+ ago$/);
     const form = formToken(page.text);
     expect(form, 'a mark-all-read form with the CSRF token').to.not.equal(null);
 
@@ -68,8 +70,8 @@ describe('HTTP: notification pages and grouped stream pages', () => {
     expect(done.headers.location).to.equal('/notifications');
     const after = await agent.get('/notifications').expect(200);
     expect(unreadItems(after.text)).to.equal(1);
-    expect(texts(after.text, 'li')[0]).to.match(/^New Ann waved Climbers/);
-    expect(texts(after.text, 'a')).to.include('Notifications (1)');
+    expect(texts(mainOf(after.text), 'li')[0]).to.match(/^New Ann waved Climbers/);
+    expect(texts(after.text, 'a')).to.include('Notifications 1 unread');
     await agent.post('/notifications/read').type('form').send({ _csrf: form![1], upTo: 'all' }).expect(400);
   });
 
@@ -78,11 +80,11 @@ describe('HTTP: notification pages and grouped stream pages', () => {
     await action.send(w.ann, { verb: 'joined', target: w.climbers, notify: [w.bob] });
     const agent = await formLogin(app, 'bob@example.com');
     const page = await agent.get('/notifications?grouped=true').expect(200);
-    expect(texts(page.text, 'li')).to.have.length(1);
-    expect(texts(page.text, 'li')[0]).to.match(/^New Ann and Bob <b>&amp; joined Climbers .+ ago \(2 actions\)$/);
+    expect(texts(mainOf(page.text), 'li')).to.have.length(1);
+    expect(texts(mainOf(page.text), 'li')[0]).to.match(/^New Ann and Bob <b>&amp; joined Climbers .+ ago \(2 actions\)$/);
 
     const stream = await request(app).get(`/streams/Group/${w.climbers.id}?grouped=true`).expect(200);
-    const items = texts(stream.text, 'li');
+    const items = texts(mainOf(stream.text), 'li');
     expect(items[0]).to.match(/^Ann and Bob <b>&amp; joined Climbers .+ ago \(2 actions\)$/);
     expect(items).to.have.length(3);
     expect(stream.text).to.include(`href="/streams/Group/${w.climbers.id}"`); // "Show every action"

@@ -40,7 +40,7 @@ describe('notifications page in a browser (no JavaScript)', function () {
     await page.getByRole('button', { name: /log in/i }).click();
     await page.waitForURL(`${base}/streams`);
     const header = page.getByRole('link', { name: /^Notifications/ });
-    expect(await header.innerText()).to.equal('Notifications (3)');
+    expect(await header.innerText()).to.equal('Notifications 3 unread');
 
     await header.click();
     await page.waitForURL(`${base}/notifications`);
@@ -65,7 +65,7 @@ describe('notifications page in a browser (no JavaScript)', function () {
     expect(await page.locator('ol.notifications li.unread').count()).to.equal(1);
     expect(await after.first().innerText()).to.match(/^New Ann waved Climbers/);
     expect(await after.nth(1).innerText()).to.match(/^Ann cheered Climbers/);
-    expect(await page.getByRole('link', { name: /^Notifications/ }).innerText()).to.equal('Notifications (1)');
+    expect(await page.getByRole('link', { name: /^Notifications/ }).innerText()).to.equal('Notifications 1 unread');
     expect(await unreadCount(w.bob)).to.deep.equal({ count: 1, capped: false });
     await page.screenshot({ path: join(ARTIFACTS, 'notifications-read.png'), fullPage: true });
 

@@ -7,9 +7,11 @@ import { PASSWORD, seedWorld, testApp, type World } from './fixtures.js';
 const hrefs = (html: string) => [...html.matchAll(/<a [^>]*href="([^"]+)"/g)].map((m) => m[1].replaceAll('&amp;', '&'));
 const alternates = (html: string) =>
   [...html.matchAll(/<link rel="alternate" type="([^"]+)"[^>]*href="([^"]+)"/g)].map((m) => ({ type: m[1], href: m[2] }));
-/** The text a reader sees in each <li>: tags dropped, entities decoded. */
+/** The page's own content, without the site header (whose menu is a list too). */
+const mainOf = (html: string) => /<main[^>]*>([^]*)<\/main>/.exec(html)?.[1] ?? '';
+/** The text a reader sees in each <li> of the page's content: tags dropped, entities decoded. */
 const listItems = (html: string) =>
-  [...html.matchAll(/<li>([^]*?)<\/li>/g)].map((m) =>
+  [...mainOf(html).matchAll(/<li>([^]*?)<\/li>/g)].map((m) =>
     m[1]
       .replace(/<[^>]+>/g, '')
       .replace(/\s+/g, ' ')

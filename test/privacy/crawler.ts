@@ -134,6 +134,8 @@ export class Crawler {
         const local = this.local(match[0]);
         // Own feeds are seeded on purpose, never reached by chance.
         if (!local || local.startsWith('/api/streams/user') || local.startsWith('/feeds/user/')) continue;
+        // The follow / unfollow forms' targets take POSTs only.
+        if (/^\/streams\/[^?]+\/(follow|unfollow)$/.test(local)) continue;
         this.add(local);
       }
     }

@@ -35,6 +35,7 @@ describe('npm run build and npm start', function () {
       'dist/server/index.js.map',
       'dist/actstream/index.js',
       'dist/server/pages/views/layout.njk',
+      'dist/server/pages/assets/site.css',
       'dist/admin/components/Dashboard.tsx',
       'dist/migrations/20261127000001-actstream.cjs',
       'dist/actstream/migrations/create-actions-and-follows.cjs',
@@ -68,6 +69,12 @@ describe('npm run build and npm start', function () {
     const page = await fetch(`${server.baseUrl}/streams`);
     expect(page.status).to.equal(200);
     expect(await page.text()).to.match(/<!doctype html>/i);
+    // The pages' stylesheets come from the compiled app's own origin: Pico from node_modules, its own beside it.
+    for (const sheet of ['/assets/pico.min.css', '/assets/site.css']) {
+      const css = await fetch(`${server.baseUrl}${sheet}`);
+      expect(css.status, sheet).to.equal(200);
+      expect(css.headers.get('content-type'), sheet).to.match(/^text\/css/);
+    }
     const api = await fetch(`${server.baseUrl}/api/streams/model/Group`);
     expect(api.status).to.equal(200);
     const body = (await api.json()) as { actions: { verb: string }[] };
