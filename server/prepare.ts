@@ -5,6 +5,7 @@ import type { ServerConfig } from '../config/server.js';
 import { migrate } from '../db/migrate.js';
 import { initModels, trackAppModels } from '../models/index.js';
 import { seedDemoData } from './demo-data.js';
+import { keepActionPartitions } from './partitions.js';
 import type { Logger } from './logging.js';
 
 /**
@@ -15,6 +16,8 @@ import type { Logger } from './logging.js';
 export async function prepare(sequelize: Sequelize, config: ServerConfig, logger: Logger): Promise<void> {
   const ran = await migrate(sequelize);
   if (ran.length) logger.info({ migrations: ran }, 'migrated');
+  // A partitioned actions table gets its months ahead here; serve.ts keeps them coming daily.
+  await keepActionPartitions(sequelize, logger);
   initModels(sequelize);
   trackAppModels();
   if (await seedDemoData()) logger.info('seeded demo data');
