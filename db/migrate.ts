@@ -5,6 +5,7 @@ import { DataTypes } from 'sequelize';
 import { SequelizeStorage, Umzug } from 'umzug';
 import { ensureActionPartitions, partitionActionsTable } from '../actstream/index.js';
 import { withMigrationLock } from './migration-lock.js';
+import { readsFromPrimary } from './replicas.js';
 
 const require = createRequire(import.meta.url);
 const MIGRATIONS_GLOB = fileURLToPath(new URL('../migrations/*.cjs', import.meta.url));
@@ -48,13 +49,14 @@ export function partitionedFromEnv(env: NodeJS.ProcessEnv = process.env): boolea
  * monthly partitions if it is not yet, and the months ahead are made.
  */
 export async function migrate(sequelize: Sequelize, { partitioned = partitionedFromEnv() }: { partitioned?: boolean } = {}): Promise<string[]> {
-  const ran = await withMigrationLock(sequelize, async () => {
+  // Every read on the primary: what a migration reads must be what it just wrote.
+  const ran = await readsFromPrimary(() => withMigrationLock(sequelize, async () => {
     const done = await migrator(sequelize).up();
     if (partitioned && sequelize.getDialect() === 'postgres') {
       await partitionActionsTable(sequelize);
       await ensureActionPartitions(sequelize);
     }
     return done;
-  });
+  }));
   return ran.map((m) => m.name);
 }
