@@ -15,7 +15,7 @@ import { requirePostgresBinaries, SCALE_PORTS, until } from './helpers.js';
 // replica applying WAL only after REPLAY_DELAY (recovery_min_apply_delay): anything written is on
 // the primary at once and on the replica seconds later, so which server answered a read shows.
 
-const REPLAY_DELAY_S = 4;
+const REPLAY_DELAY_S = 6;
 
 interface Page {
   actions: { verb: string }[];
@@ -53,13 +53,13 @@ describe('read replicas (PostgreSQL streaming replication)', function () {
     await replica.basebackupFrom(primary);
     await replica.start();
 
-    sequelize = await connect(primary.url, { logging: false }, { urls: [replica.url], maxLagMs: 10_000, checkIntervalMs: 200 });
+    sequelize = await connect(primary.url, { logging: false }, { urls: [replica.url], maxLagMs: 15_000, checkIntervalMs: 200 });
     replicas = replicasOf(sequelize)!;
     await migrate(sequelize, { partitioned: false });
     initModels(sequelize);
     ann = await User.create({ email: 'ann@example.com', name: 'Ann' });
     annBearer = `Bearer ${(await createToken(ann, 'scale', 'api')).token}`;
-    app = await createApp({ sequelize, config: { sessionSecret: 'scale-test-secret', production: false, writeLimit: false, readYourWritesMs: 15_000 } });
+    app = await createApp({ sequelize, config: { sessionSecret: 'scale-test-secret', production: false, writeLimit: false, readYourWritesMs: 25_000 } });
 
     // Wait for the replica to have replayed Ann and her token (past the apply delay).
     const onReplica = await connect(replica.url, { logging: false }, null);
@@ -117,7 +117,7 @@ describe('read replicas (PostgreSQL streaming replication)', function () {
       // Not pinned (anonymous), yet it sees the write: the primary answered.
       expect(verbsOf((await annStream()).body)).to.include('climbed LAG-MARK');
     } finally {
-      replicas.settings.maxLagMs = 10_000;
+      replicas.settings.maxLagMs = 15_000;
     }
     await until(async () => {
       await replicas.check();
