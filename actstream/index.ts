@@ -63,6 +63,14 @@ export {
   type VisibilityFacts,
 } from './visibility.js';
 export { pruneActions, type PruneOptions, type PruneResult } from './retention.js';
+export {
+  partitionActionsTable,
+  ensureActionPartitions,
+  isActionsTablePartitioned,
+  monthPartitions,
+  type ActionPartition,
+  type PartitionOptions,
+} from './sql/partitions.js';
 export { notify, type Recipients, type FollowersOf, type NotifyOptions } from './notify.js';
 export {
   notifications,

@@ -2,6 +2,7 @@ import { Op } from 'sequelize';
 import { ActstreamArgumentError } from './errors.js';
 import { Action } from './models.js';
 import { currentSettings } from './settings.js';
+import { dropActionPartitionsBefore, isActionsTablePartitioned } from './sql/partitions.js';
 
 export interface PruneOptions {
   /** Actions strictly older than this go. */
@@ -18,6 +19,8 @@ export interface PruneResult {
   /** Deleted (or, with dryRun, matching) actions. */
   count: number;
   batches: number;
+  /** Whole partitions dropped (a partitioned actions table: actstream/sql/partitions.ts). */
+  droppedPartitions: string[];
 }
 
 /** Deletes actions older than `olderThan`, oldest first, in batches. */
@@ -30,10 +33,18 @@ export async function pruneActions({ olderThan, batchSize = 1000, dryRun = false
     throw new RangeError('batchSize must be an integer from 1 to 100000');
   }
   const old = { timestamp: { [Op.lt]: olderThan } };
-  if (dryRun) return { count: await Action.count({ where: old }), batches: 0 };
+  if (dryRun) return { count: await Action.count({ where: old }), batches: 0, droppedPartitions: [] };
 
   let count = 0;
   let batches = 0;
+  let droppedPartitions: string[] = [];
+  // Partitioned: whole months past the retention go at once; the month it cuts through, row by row.
+  if (await isActionsTablePartitioned(Action.sequelize!)) {
+    const dropped = await dropActionPartitionsBefore(Action.sequelize!, olderThan);
+    count += dropped.count;
+    droppedPartitions = dropped.dropped;
+    if (dropped.count > 0) onBatch?.(count);
+  }
   for (;;) {
     // Ids first, then delete by primary key: portable (no DELETE … LIMIT on PostgreSQL) and index-bound.
     const rows = await Action.findAll({ attributes: ['id'], where: old, order: [['id', 'ASC']], limit: batchSize });
@@ -43,5 +54,5 @@ export async function pruneActions({ olderThan, batchSize = 1000, dryRun = false
     onBatch?.(count);
     if (rows.length < batchSize) break;
   }
-  return { count, batches };
+  return { count, batches, droppedPartitions };
 }

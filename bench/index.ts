@@ -1,10 +1,14 @@
-// `npm run bench -- --actions 100000 [--json] [--samples 200]`: the actstream core on a fresh database
-// (a new SQLite file, or DATABASE_URL emptied first) with deterministic data; see README "Benchmarks".
+// `npm run bench -- --actions 100000 [--json] [--samples 200] [--partitioned] [--load sql]`: the
+// actstream core on a fresh database (a new SQLite file, or DATABASE_URL emptied first) with
+// deterministic data; see README "Benchmarks". PostgreSQL only: --partitioned builds the actions
+// table partitioned by month; --load sql writes the bulk of the actions with INSERT … SELECT FROM
+// generate_series in the server (for 10M rows), instead of sendMany from here.
 import { performance } from 'node:perf_hooks';
 import type { CreationAttributes, Model, ModelStatic, Sequelize } from 'sequelize';
 import {
   action,
   actionObjectStream,
+  partitionActionsTable,
   actorStream,
   anyStream,
   follow,
@@ -27,6 +31,10 @@ const WARMUP = 300;
 const JSON_OUTPUT = args.has('json');
 const VERBS = ['posted', 'liked', 'shared', 'commented on'];
 const BATCH = 1000;
+const PARTITIONED = args.has('partitioned');
+const SQL_LOAD = args.get('load') === 'sql';
+// Rows one INSERT … SELECT of the SQL load writes.
+const SQL_CHUNK = 500_000;
 
 const log = (message: string) => {
   if (!JSON_OUTPUT) console.error(message);
@@ -49,7 +57,8 @@ async function tableBytes(sequelize: Sequelize): Promise<number> {
     return Number((rows as { bytes: number }[])[0].bytes);
   }
   if (dialect === 'postgres') {
-    const [rows] = await sequelize.query("SELECT pg_total_relation_size('actstream_actions') AS bytes");
+    // Every partition's, when the table is partitioned (the parent itself holds nothing).
+    const [rows] = await sequelize.query("SELECT SUM(pg_total_relation_size(relid)) AS bytes FROM pg_partition_tree('actstream_actions')");
     return Number((rows as { bytes: string }[])[0].bytes);
   }
   await sequelize.query('ANALYZE TABLE actstream_actions');
@@ -85,8 +94,34 @@ async function measure(page: (i: number) => Promise<StreamPage>): Promise<Stream
   return { ...summarise(times), queries: queries - before, samples: times.length };
 }
 
+/**
+ * The bulk of the actions written by the server itself, chunk by chunk: the same shape as the
+ * sendMany load (a user acts on a comment in a group, two actions a second), the picks made by
+ * hashing the row number instead of this process's generator. For loading 10M rows in minutes.
+ */
+async function sqlLoad(sequelize: Sequelize, start: number, users: Model[], groups: Model[], comments: Model[]): Promise<void> {
+  const span = (list: Model[]) => {
+    const ids = list.map((m) => Number(m.get('id')));
+    if (ids.at(-1)! - ids[0] !== ids.length - 1) throw new Error('the SQL load expects consecutive ids');
+    return { first: ids[0], count: ids.length };
+  };
+  const [u, g, c] = [span(users), span(groups), span(comments)];
+  const pick = (seed: number, { first, count }: { first: number; count: number }) => `(${first} + (hashint4(i + ${seed}) & 2147483647) % ${count})::text`;
+  for (let from = 0; from < ACTIONS; from += SQL_CHUNK) {
+    const to = Math.min(ACTIONS, from + SQL_CHUNK) - 1;
+    await sequelize.query(
+      `INSERT INTO actstream_actions ("actorType", "actorId", verb, "targetType", "targetId", "actionObjectType", "actionObjectId", "timestamp", public)
+       SELECT 'User', ${pick(1, u)}, (ARRAY['posted', 'liked', 'shared', 'commented on'])[1 + (hashint4(i + 2) & 2147483647) % 4],
+              'Group', ${pick(3, g)}, 'Comment', ${pick(4, c)}, to_timestamp(${start / 1000} + i / 2), TRUE
+         FROM generate_series(${from}, ${to}) i`,
+    );
+    log(`  loaded ${to + 1}`);
+  }
+}
+
 async function main(): Promise<void> {
   const { sequelize, close } = await openBenchDatabase({ logging: () => void queries++ });
+  if ((PARTITIONED || SQL_LOAD) && sequelize.getDialect() !== 'postgres') throw new Error('--partitioned and --load sql need PostgreSQL (DATABASE_URL)');
   const rand = random(42);
   const pick = <T>(list: T[]): T => list[Math.floor(rand() * list.length)];
   log(`database: ${sequelize.getDialect()}, ${ACTIONS} actions`);
@@ -103,6 +138,8 @@ async function main(): Promise<void> {
 
   // Actions, two per second of history (so timestamps tie and ids break the ties), in sendMany batches.
   const start = Date.now() - ACTIONS * 500;
+  // Monthly partitions from the month of the oldest action (the quiet users' below).
+  if (PARTITIONED) await partitionActionsTable(sequelize, { from: new Date(start - 4000_000) });
 
   // 500 quiet users, who acted twice each before all of that (and never since), and one user who
   // follows all of them (actorOnly alternating, so 1000 branches: 500 by actor, 250 × 2 on them).
@@ -116,7 +153,11 @@ async function main(): Promise<void> {
   for (const [k, user] of quiet.entries()) await follow(quietReader, user, { actorOnly: k % 2 === 0, sendAction: false });
 
   const loadStart = performance.now();
-  for (let done = 0; done < ACTIONS; done += BATCH) {
+  if (SQL_LOAD) {
+    await sqlLoad(sequelize, start, users, groups, comments);
+    log(`loaded ${ACTIONS} actions with INSERT … SELECT in ${((performance.now() - loadStart) / 1000).toFixed(0)} s`);
+  }
+  for (let done = 0; done < ACTIONS && !SQL_LOAD; done += BATCH) {
     const items = Array.from({ length: Math.min(BATCH, ACTIONS - done) }, (_, k) => ({
       actor: pick(users) as Model,
       verb: pick(VERBS),
@@ -127,8 +168,9 @@ async function main(): Promise<void> {
     await action.sendMany(items);
     if (done % 100_000 === 0 && done) log(`  loaded ${done}`);
   }
-  const sendManyPerS = ACTIONS / ((performance.now() - loadStart) / 1000);
-  log(`loaded ${ACTIONS} actions (${Math.round(sendManyPerS)}/s with sendMany of ${BATCH})`);
+  const loadSeconds = (performance.now() - loadStart) / 1000;
+  const sendManyPerS = ACTIONS / loadSeconds;
+  if (!SQL_LOAD) log(`loaded ${ACTIONS} actions (${Math.round(sendManyPerS)}/s with sendMany of ${BATCH})`);
 
   // 5 users each follow 60 users and 40 groups, actorOnly alternating.
   const followers = users.slice(0, 5);
@@ -188,8 +230,10 @@ async function main(): Promise<void> {
   const result = {
     actions: ACTIONS,
     database: sequelize.getDialect(),
+    partitioned: PARTITIONED,
+    load: { how: SQL_LOAD ? 'INSERT … SELECT generate_series' : `sendMany of ${BATCH}`, seconds: Math.round(loadSeconds) },
     send_per_s: { autocommit: Math.round(autocommit), transaction: Math.round(transactionRate) },
-    send_many_per_s: Math.round(sendManyPerS),
+    send_many_per_s: SQL_LOAD ? null : Math.round(sendManyPerS),
     streams,
     actor_deep_pages: depth,
     bytes_per_action: Math.round((await tableBytes(sequelize)) / total),

@@ -30,7 +30,14 @@ export interface ServerConfig {
    * 60 s); false turns it off (WRITE_LIMIT=0).
    */
   writeLimit?: WriteLimitSettings | false;
+  /**
+   * With read replicas: how long after a write a caller's reads go to the primary
+   * (READ_YOUR_WRITES_MS, default 5000; keep it above DATABASE_REPLICA_MAX_LAG_MS plus one check).
+   */
+  readYourWritesMs?: number;
 }
+
+export const DEFAULT_READ_YOUR_WRITES_MS = 5000;
 
 /** TRUST_PROXY as Express reads `trust proxy`; unset, empty, "false" and "0" mean off. */
 export function trustProxySetting(value: string | undefined): boolean | number | string {
@@ -77,5 +84,6 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     adminPassword: env.ADMIN_PASSWORD || undefined,
     trustProxy: trustProxySetting(env.TRUST_PROXY),
     writeLimit: writeLimitSetting(env),
+    readYourWritesMs: wholeNumber('READ_YOUR_WRITES_MS', env.READ_YOUR_WRITES_MS, DEFAULT_READ_YOUR_WRITES_MS, 0),
   };
 }

@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { Sequelize, Transaction, type Options } from 'sequelize';
 import { sqliteDriver } from '../actstream/index.js';
+import { attachReplicas, replicaSettingsFromEnv, replicationOptions, type ReplicaSettings } from './replicas.js';
 
 interface DatabaseSettings extends Options {
   url?: string;
@@ -15,10 +16,20 @@ const { settings } = require('../config/database.cjs') as { settings: (url?: str
 /**
  * Opens the database named by `url` (default: DATABASE_URL, else the SQLite file under data/).
  * SQLite runs in WAL mode with a busy timeout so concurrent writers wait instead of failing.
+ * With `replicas` (default: DATABASE_REPLICA_URLS, PostgreSQL only) reads outside transactions go
+ * to the replicas that keep up (db/replicas.ts).
  */
-export async function connect(url: string | undefined = process.env.DATABASE_URL, extra: Options = {}): Promise<Sequelize> {
+export async function connect(
+  url: string | undefined = process.env.DATABASE_URL,
+  extra: Options = {},
+  replicas: ReplicaSettings | null = url === process.env.DATABASE_URL ? replicaSettingsFromEnv() : null,
+): Promise<Sequelize> {
   const { url: connectionUrl, ...options } = settings(url);
   const merged: Options = { ...options, ...extra };
+  if (replicas) {
+    if (merged.dialect !== 'postgres' || !connectionUrl) throw new Error('DATABASE_REPLICA_URLS needs a PostgreSQL DATABASE_URL');
+    merged.replication = replicationOptions(connectionUrl, replicas);
+  }
   if (merged.dialect === 'sqlite' && merged.storage && merged.storage !== ':memory:') {
     mkdirSync(dirname(merged.storage), { recursive: true });
   }
@@ -34,6 +45,7 @@ export async function connect(url: string | undefined = process.env.DATABASE_URL
   } else {
     await sequelize.authenticate();
   }
+  if (replicas) await attachReplicas(sequelize, connectionUrl!, replicas);
   return sequelize;
 }
 

@@ -3,7 +3,9 @@ import { fileURLToPath } from 'node:url';
 import type { QueryInterface, Sequelize } from 'sequelize';
 import { DataTypes } from 'sequelize';
 import { SequelizeStorage, Umzug } from 'umzug';
+import { ensureActionPartitions, partitionActionsTable } from '../actstream/index.js';
 import { withMigrationLock } from './migration-lock.js';
+import { readsFromPrimary } from './replicas.js';
 
 const require = createRequire(import.meta.url);
 const MIGRATIONS_GLOB = fileURLToPath(new URL('../migrations/*.cjs', import.meta.url));
@@ -36,8 +38,25 @@ export function migrator(sequelize: Sequelize): Umzug<QueryInterface> {
   });
 }
 
-/** Runs every pending migration, one process at a time (withMigrationLock); returns the names it ran. */
-export async function migrate(sequelize: Sequelize): Promise<string[]> {
-  const ran = await withMigrationLock(sequelize, () => migrator(sequelize).up());
+/** ACTSTREAM_PARTITIONED=1: the actions table partitioned by month (PostgreSQL only; other databases ignore it). */
+export function partitionedFromEnv(env: NodeJS.ProcessEnv = process.env): boolean {
+  return ['1', 'true'].includes((env.ACTSTREAM_PARTITIONED ?? '').trim());
+}
+
+/**
+ * Runs every pending migration, one process at a time (withMigrationLock); returns the names it
+ * ran. With `partitioned` (default: ACTSTREAM_PARTITIONED) the actions table is then converted to
+ * monthly partitions if it is not yet, and the months ahead are made.
+ */
+export async function migrate(sequelize: Sequelize, { partitioned = partitionedFromEnv() }: { partitioned?: boolean } = {}): Promise<string[]> {
+  // Every read on the primary: what a migration reads must be what it just wrote.
+  const ran = await readsFromPrimary(() => withMigrationLock(sequelize, async () => {
+    const done = await migrator(sequelize).up();
+    if (partitioned && sequelize.getDialect() === 'postgres') {
+      await partitionActionsTable(sequelize);
+      await ensureActionPartitions(sequelize);
+    }
+    return done;
+  }));
   return ran.map((m) => m.name);
 }

@@ -24,7 +24,7 @@ await migrate(sequelize);
 initModels(sequelize);
 const cutoff = new Date(Date.now() - age);
 const dryRun = args.has('dry-run');
-const { count, batches } = await pruneActions({
+const { count, batches, droppedPartitions } = await pruneActions({
   olderThan: cutoff,
   batchSize: batch,
   dryRun,
@@ -33,6 +33,7 @@ const { count, batches } = await pruneActions({
 console.log(
   dryRun
     ? `Would delete ${count} actions older than ${cutoff.toISOString()} (dry run: nothing deleted).`
-    : `Deleted ${count} actions older than ${cutoff.toISOString()} in ${batches} batches.`,
+    : `Deleted ${count} actions older than ${cutoff.toISOString()} in ${batches} batches` +
+        (droppedPartitions.length ? ` and ${droppedPartitions.length} dropped partitions (${droppedPartitions.join(', ')}).` : '.'),
 );
 await sequelize.close();

@@ -4,13 +4,15 @@ import { createAdmin } from '../admin/admin.js';
 import { adminRouter } from '../admin/router.js';
 import { DatabaseRateLimitStore } from '../auth/rate-limit-store.js';
 import { createSessions } from '../auth/sessions.js';
-import { DEFAULT_WRITE_LIMIT, type ServerConfig } from '../config/server.js';
+import { DEFAULT_READ_YOUR_WRITES_MS, DEFAULT_WRITE_LIMIT, type ServerConfig } from '../config/server.js';
+import { replicasOf } from '../db/replicas.js';
 import { apiRouter } from './api/router.js';
 import { feedsRouter } from './feeds/router.js';
 import { healthRoutes } from './health.js';
 import { requestLogging, silentLogger, type Logger } from './logging.js';
 import { rejectNulInUrl } from './middleware/nul-characters.js';
 import { retryAfterOn503 } from './middleware/retry-after.js';
+import { readYourWrites } from './middleware/read-your-writes.js';
 import { writeLimit } from './middleware/write-limit.js';
 import { rejectCrossSiteWrites, securityHeaders } from './middleware/security.js';
 import { pagesRouter } from './pages/router.js';
@@ -34,6 +36,7 @@ export async function createApp({ sequelize, config, logger }: AppOptions): Prom
   app.set('trust proxy', config.trustProxy ?? false);
   app.use(requestLogging(logger ?? silentLogger()), retryAfterOn503, securityHeaders({ production: config.production }), rejectCrossSiteWrites, rejectNulInUrl);
   app.use(healthRoutes(sequelize));
+  if (replicasOf(sequelize)) app.use(readYourWrites({ windowMs: config.readYourWritesMs ?? DEFAULT_READ_YOUR_WRITES_MS, secure: config.production }));
 
   const sessions = createSessions({ sequelize, secret: config.sessionSecret, production: config.production });
   const admin = await createAdmin();

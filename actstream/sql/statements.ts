@@ -180,9 +180,13 @@ export function branchesPage(sql: SqlWriter, branches: Branch[], filters: PageFi
       return `SELECT b${i}.id, b${i}.ts FROM (SELECT x.${id} AS id, x.${w.name('timestamp')} AS ts FROM ${table} x WHERE ${where} ${w.newestFirst('x')} LIMIT ${w.limit(size)}) b${i}`;
     })
     .join(' UNION ');
-  // The derived tables around the union's LIMIT let MySQL/MariaDB take it inside an IN subquery.
-  const newest = `SELECT page.id FROM (SELECT u.id FROM (${union}) u ORDER BY u.ts DESC, u.id DESC LIMIT ${w.limit(size)}) page`;
-  return w.statement(`SELECT ${w.columns('a')} FROM ${table} a WHERE a.${id} IN (${newest}) ${w.newestFirst('a')} LIMIT ${w.limit(size)}`);
+  // The rows joined on (id, timestamp), not id alone: on a table partitioned by timestamp each
+  // lookup then reads the one partition the row is in (PostgreSQL prunes per row of the page).
+  const newest = `SELECT u.id, u.ts FROM (${union}) u ORDER BY u.ts DESC, u.id DESC LIMIT ${w.limit(size)}`;
+  const on = `a.${id} = page.id AND a.${w.name('timestamp')} = page.ts`;
+  // The filters again (true of every row of the page): their time bounds prune partitions at planning.
+  const outer = and(w.filters('a', filters));
+  return w.statement(`SELECT ${w.columns('a')} FROM (${newest}) page JOIN ${table} a ON ${on} WHERE ${outer} ${w.newestFirst('a')} LIMIT ${w.limit(size)}`);
 }
 
 /** SQL: the action's `role` object is followed by the user (under the flag; since before the action). */
@@ -250,29 +254,34 @@ export function feedHeads(sql: SqlWriter, followed: FollowedFilter, filters: Pag
     followed.flag !== undefined ? `AND ${f('flag')} = ${w.value(followed.flag)}` : '',
     `GROUP BY ${f('contentType')}, ${f('objectId')}`,
   ].join(' ');
-  const newest = (conditions: string[]) =>
-    `(SELECT x.${w.name('id')} FROM ${table} x WHERE ${and([...conditions, ...w.filters('x', filters)])} ${w.newestFirst('x')} LIMIT 1)`;
+  const newest = (conditions: string[], column = 'id') =>
+    `(SELECT x.${w.name(column)} FROM ${table} x WHERE ${and([...conditions, ...w.filters('x', filters)])} ${w.newestFirst('x')} LIMIT 1)`;
   const heads = ROLES.map((role) => {
     const started = role === 'actor' ? 'fl.s' : 'fl.s2';
     const conditions = [`x.${w.name(`${role}Type`)} = fl.t`, `x.${w.name(`${role}Id`)} = fl.o`, `x.${w.name('public')} = ${w.true}`];
     if (followed.onlyAfterFollow) conditions.push(`x.${w.name('timestamp')} >= ${started}`);
     const only = role === 'actor' ? '' : ' WHERE fl.s2 IS NOT NULL';
-    return `SELECT '${role}' AS r, fl.t AS t, fl.o AS o, ${started} AS s, ${newest(conditions)} AS head FROM fl${only}`;
+    return `SELECT '${role}' AS r, fl.t AS t, fl.o AS o, ${started} AS s, ${newest(conditions)} AS head, ${newest(conditions, 'timestamp')} AS ts FROM fl${only}`;
   });
   if (followed.own) {
+    const own = followed.own;
     for (const role of OWN_ROLES) {
-      const conditions = [`x.${w.name(`${role}Type`)} = ${w.literal(followed.own.type)}`, `x.${w.name(`${role}Id`)} = ${w.value(followed.own.id)}`];
-      if (!followed.own.includePrivate) conditions.push(`x.${w.name('public')} = ${w.true}`);
-      heads.push(`SELECT '${OWN_HEAD[role]}' AS r, NULL AS t, NULL AS o, NULL AS s, ${newest(conditions)} AS head`);
+      // Made afresh for each use: every placeholder takes its own value.
+      const conditions = () => [
+        `x.${w.name(`${role}Type`)} = ${w.literal(own.type)}`,
+        `x.${w.name(`${role}Id`)} = ${w.value(own.id)}`,
+        ...(own.includePrivate ? [] : [`x.${w.name('public')} = ${w.true}`]),
+      ];
+      heads.push(`SELECT '${OWN_HEAD[role]}' AS r, NULL AS t, NULL AS o, NULL AS s, ${newest(conditions())} AS head, ${newest(conditions(), 'timestamp')} AS ts`);
     }
   }
-  // The head's timestamp by a lookup per head, not a join: a planner that misjudges how many heads
-  // there are may hash-join them against the whole table (PostgreSQL did).
-  const timestamp = `(SELECT a.${w.name('timestamp')} FROM ${table} a WHERE a.${w.name('id')} = h.head)`;
+  // The head's timestamp by the same index probe as its id (the same row: same conditions and
+  // order), not a lookup by id: by id alone a partitioned table would probe every partition, and a
+  // join risks a planner that misjudges how many heads there are hash-joining the whole table.
   return w.statement(
     `WITH fl AS (${follows}), h AS ${sql.materialized}(${heads.join(' UNION ALL ')}) ` +
       `SELECT h.r AS ${w.name('role')}, h.t AS ${w.name('type')}, h.o AS ${w.name('id')}, h.s AS ${w.name('started')}, ` +
-      `${timestamp} AS ${w.name('timestamp')}, h.head AS ${w.name('actionId')} ` +
+      `h.ts AS ${w.name('timestamp')}, h.head AS ${w.name('actionId')} ` +
       `FROM h WHERE h.head IS NOT NULL ORDER BY ${w.name('timestamp')} DESC, ${w.name('actionId')} DESC LIMIT ${w.limit(count)}`,
   );
 }

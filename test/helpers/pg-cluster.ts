@@ -34,8 +34,10 @@ function ids(): { uid: number; gid: number } | null {
  */
 export class OwnPostgresCluster {
   readonly dir: string;
-  private readonly data: string;
+  readonly data: string;
   private readonly asPostgres: boolean;
+  /** Server settings added at start (`name=value`, each given as `-c`). */
+  readonly settings: string[] = [];
 
   constructor(
     private readonly bin: string,
@@ -55,6 +57,11 @@ export class OwnPostgresCluster {
     return `postgres://postgres@127.0.0.1:${this.port}/actstream`;
   }
 
+  /** Makes this cluster a streaming replica of `primary` (pg_basebackup -R: standby.signal and primary_conninfo). */
+  async basebackupFrom(primary: OwnPostgresCluster): Promise<void> {
+    await this.tool('pg_basebackup', ['-h', '127.0.0.1', '-p', String(primary.port), '-U', 'postgres', '-D', this.data, '-R', '-X', 'stream', '--checkpoint=fast', '--no-sync']);
+  }
+
   private async tool(name: string, args: string[]): Promise<void> {
     const command = join(this.bin, name);
     const [file, argv] = this.asPostgres ? ['runuser', ['-u', 'postgres', '--', command, ...args]] : [command, args];
@@ -67,13 +74,19 @@ export class OwnPostgresCluster {
 
   async start(): Promise<void> {
     // fsync off: a test cluster that is thrown away; the outage is a clean stop, not a crash.
-    const options = `-p ${this.port} -k ${this.dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off`;
+    const extra = this.settings.map((setting) => ` -c ${setting}`).join('');
+    const options = `-p ${this.port} -k ${this.dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off${extra}`;
     await this.tool('pg_ctl', ['-D', this.data, '-o', options, '-l', join(this.dir, 'postgres.log'), '-w', '-t', '60', 'start']);
   }
 
   /** "fast": open connections are terminated, as in a real restart. */
   async stop(): Promise<void> {
     await this.tool('pg_ctl', ['-D', this.data, '-m', 'fast', '-w', '-t', '60', 'stop']);
+  }
+
+  /** The server log so far. */
+  log(): string {
+    return readFileSync(join(this.dir, 'postgres.log'), 'utf8');
   }
 
   async createDatabase(): Promise<void> {

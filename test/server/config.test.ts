@@ -20,7 +20,15 @@ describe('server configuration from the environment', () => {
       adminPassword: 'pw',
       trustProxy: false,
       writeLimit: { limit: 120, windowMs: 60_000 },
+      readYourWritesMs: 5000,
     });
+  });
+
+  it('reads READ_YOUR_WRITES_MS (0 turns the window off), refusing what is not a whole number', () => {
+    const env = { SESSION_SECRET: 's' };
+    expect(configFromEnv({ ...env, READ_YOUR_WRITES_MS: '250' }).readYourWritesMs).to.equal(250);
+    expect(configFromEnv({ ...env, READ_YOUR_WRITES_MS: '0' }).readYourWritesMs).to.equal(0);
+    expect(() => configFromEnv({ ...env, READ_YOUR_WRITES_MS: 'soon' })).to.throw('READ_YOUR_WRITES_MS must be a whole number of at least 0, got "soon"');
   });
 
   it('limits writes per user to WRITE_LIMIT per WRITE_LIMIT_WINDOW_SECONDS (0: no limit), refusing settings that are not whole numbers', () => {
