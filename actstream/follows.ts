@@ -247,6 +247,7 @@ export async function following(user: Model, options: FollowingOptions = {}): Pr
   const where: WhereOptions<Follow> = types ? { contentType: { [Op.in]: types } } : {};
   const { rows, next } = await pageOfFollows({ userId: me.id }, where, options.flag, options, ['contentType', 'objectId']);
   const references: Reference[] = rows.map((f) => ({ type: f.contentType, id: f.objectId }));
-  const loaded = await loadObjects(references, options.transaction ?? undefined);
+  // Whole instances: the caller gets users and objects, not labels.
+  const loaded = await loadObjects(references, options.transaction ?? undefined, { whole: true });
   return { following: references.map((r) => loaded.get(`${r.type}\0${r.id}`)).filter((o): o is Model => o !== undefined), next };
 }
