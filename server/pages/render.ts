@@ -10,3 +10,8 @@ const env = new nunjucks.Environment(new nunjucks.FileSystemLoader(VIEWS), { aut
 export function render(res: Response, status: number, template: string, context: object): void {
   res.status(status).type('html').send(env.render(template, context));
 }
+
+/** The page as HTML, for a caller that hashes it before sending. */
+export function renderHtml(template: string, context: object): string {
+  return env.render(template, context);
+}

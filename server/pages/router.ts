@@ -1,6 +1,7 @@
 import type { Store } from 'express-rate-limit';
 import { z } from 'zod';
-import express, { Router, type Request, type RequestHandler } from 'express';
+import type { Model } from 'sequelize';
+import express, { Router, type Request, type RequestHandler, type Response } from 'express';
 import {
   Action,
   canSee,
@@ -24,10 +25,11 @@ import { handler } from '../shared/handler.js';
 import { findObject } from '../shared/objects.js';
 import { refOfInstance } from '../shared/present.js';
 import { ActionIdParams, ApiStreamQuery, FollowListQuery, NotificationQuery, ObjectParams, TypeParams, UserIdParams } from '../shared/schemas.js';
-import { modelStreamGroups, modelStreamPage, objectStreamGroups, objectStreamPage } from '../shared/stream-source.js';
+import { answeredNotModified, bodyTag, hasCredentials, markPrivate, markPublic, type Representation } from '../shared/freshness.js';
+import { cachedModelStreamPage, cachedObjectStreamPage, modelStreamGroups, modelStreamPage, objectStreamGroups, objectStreamPage } from '../shared/stream-source.js';
 import { paths, withQuery } from '../shared/urls.js';
 import { loginRoutes } from './login-routes.js';
-import { render } from './render.js';
+import { render, renderHtml } from './render.js';
 import { actionView, alternates, groupView, modelFeedBase, notificationGroupView, notificationView, objectFeedBase } from './view-models.js';
 
 /** Only the page size, cursor and grouping come from the query on pages; the rest would make odd links. */
@@ -71,8 +73,24 @@ async function notificationsView(user: User, options: { limit?: number; before?:
 }
 
 /** A public stream page's entries for stream.njk: actions, or groups of them. */
-function streamItems(page: StreamPage | GroupedPage) {
-  return 'groups' in page ? { groups: page.groups.map((g) => groupView(g)) } : { actions: page.actions.map((a) => actionView(a, null)) };
+function streamItems(page: StreamPage | GroupedPage, now: Date) {
+  return 'groups' in page ? { groups: page.groups.map((g) => groupView(g, now)) } : { actions: page.actions.map((a) => actionView(a, null, now)) };
+}
+
+const HTML: Representation = { format: 'html', saysAgo: true };
+
+/**
+ * Sends a stream page. Anonymous ones are public (a CDN may keep them; Vary: Cookie, since a
+ * logged-in reader's header differs); grouped ones get their body's hash as ETag. With a session
+ * cookie or credentials the page is personal: private, no-store.
+ */
+function sendStreamPage(req: Request, res: Response, html: string, { personal, grouped }: { personal: boolean; grouped: boolean }): void {
+  if (personal) markPrivate(res);
+  else if (grouped) {
+    markPublic(res);
+    if (answeredNotModified(req, res, bodyTag(html))) return;
+  }
+  res.status(200).type('html').send(html);
 }
 
 /** The link to a follower / following list's next page, keeping the flag and page size asked for. */
@@ -120,11 +138,18 @@ export function pagesRouter({ sessions, secret, loginStore }: PagesRouterOptions
     handler(async (req, res) => {
       const { type } = TypeParams.parse(req.params);
       const { grouped, ...options } = PageQuery.parse(req.query);
-      const page = grouped ? await modelStreamGroups(type, options) : await modelStreamPage(type, options);
-      render(res, 200, 'stream.njk', {
+      const personal = hasCredentials(req);
+      const now = new Date();
+      if (!personal) res.vary('Cookie');
+      let page: StreamPage | GroupedPage | null;
+      if (grouped) page = await modelStreamGroups(type, options);
+      else if (personal) page = await modelStreamPage(type, options);
+      else page = await cachedModelStreamPage(req, res, HTML, now, type, options);
+      if (!page) return;
+      const html = renderHtml('stream.njk', {
         title: `Activity on ${type}`,
         heading: `Activity on ${type}`,
-        ...streamItems(page),
+        ...streamItems(page, now),
         togglePath: pagePath(req, { grouped: grouped ? undefined : 'true' }),
         nextPath: nextPath(req, page.next),
         alternates: alternates(modelFeedBase(type), paths.modelApi(type), `Activity on ${type}`),
@@ -134,6 +159,7 @@ export function pagesRouter({ sessions, secret, loginStore }: PagesRouterOptions
         ],
         ...(await layout(req)),
       });
+      sendStreamPage(req, res, html, { personal, grouped: Boolean(grouped) });
     }),
   );
 
@@ -142,19 +168,27 @@ export function pagesRouter({ sessions, secret, loginStore }: PagesRouterOptions
     handler(async (req, res) => {
       const { type, id } = ObjectParams.parse(req.params);
       const { grouped, ...options } = PageQuery.parse(req.query);
-      const { object, page } = grouped ? await objectStreamGroups('any', type, id, options) : await objectStreamPage('any', type, id, options);
+      const personal = hasCredentials(req);
+      const now = new Date();
+      if (!personal) res.vary('Cookie');
+      let found: { object: Model; page: StreamPage | GroupedPage } | null;
+      if (grouped) found = await objectStreamGroups('any', type, id, options);
+      else if (personal) found = await objectStreamPage('any', type, id, options);
+      else found = await cachedObjectStreamPage(req, res, HTML, now, 'any', type, id, options);
+      if (!found) return;
+      const { object, page } = found;
       const label = labelOf(object);
       const links = [
         { title: `All ${type} activity`, href: paths.modelPage(type) },
         { title: 'Followers', href: `/followers/${encodeURIComponent(type)}/${encodeURIComponent(id)}` },
       ];
       if (object instanceof User) links.push({ title: 'Following', href: `/following/${encodeURIComponent(id)}` });
-      render(res, 200, 'stream.njk', {
+      const html = renderHtml('stream.njk', {
         title: label,
         heading: label,
         subheading: type,
         links,
-        ...streamItems(page),
+        ...streamItems(page, now),
         togglePath: pagePath(req, { grouped: grouped ? undefined : 'true' }),
         nextPath: nextPath(req, page.next),
         alternates: alternates(objectFeedBase(type, id), paths.objectApi('any', type, id), `Activity of ${label}`),
@@ -164,6 +198,7 @@ export function pagesRouter({ sessions, secret, loginStore }: PagesRouterOptions
         ],
         ...(await layout(req)),
       });
+      sendStreamPage(req, res, html, { personal, grouped: Boolean(grouped) });
     }),
   );
 
