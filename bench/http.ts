@@ -10,7 +10,7 @@
 // is built here first (a fresh SQLite file, or DATABASE_URL emptied). --cpu-prof DIR runs the server
 // processes with `node --cpu-prof` and leaves one .cpuprofile per process in DIR.
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -52,6 +52,30 @@ interface LoadResult {
 }
 
 type Request = { path: string; headers?: Record<string, string> };
+
+/** CPU seconds (user + system) used so far by a process and its children (the workers), from /proc; 0 where there is none. */
+function cpuSeconds(rootPid: number): number {
+  const stats = new Map<number, { ppid: number; ticks: number }>();
+  let entries: string[] = [];
+  try {
+    entries = readdirSync('/proc').filter((name) => /^\d+$/.test(name));
+  } catch {
+    return 0;
+  }
+  for (const pid of entries) {
+    try {
+      // Fields after the command name (which may hold spaces): state ppid … utime(14) stime(15).
+      const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+      stats.set(Number(pid), { ppid: Number(fields[1]), ticks: Number(fields[11]) + Number(fields[12]) });
+    } catch {
+      // gone meanwhile
+    }
+  }
+  let ticks = stats.get(rootPid)?.ticks ?? 0;
+  for (const { ppid, ticks: own } of stats.values()) if (ppid === rootPid) ticks += own;
+  return ticks / 100;
+}
 
 async function load(base: string, requests: Request[]): Promise<LoadResult> {
   const spec = JSON.stringify({ base, duration: DURATION, connections: CONNECTIONS, requests });
@@ -122,17 +146,21 @@ async function main(): Promise<void> {
 
   const started = loadavg()[0];
   log(`load: ${CONNECTIONS} connections, ${DURATION}s per endpoint, load average ${started.toFixed(2)}`);
-  const results: Record<string, LoadResult> = {};
   const endpoints: [string, string, Request[]][] = [
     ['any_stream', 'GET /api/streams/any/User/:id', users.map((u) => ({ path: `/api/streams/any/User/${u.id}` }))],
     ['user_stream', 'GET /api/streams/user', tokens.map((token) => ({ path: '/api/streams/user', headers: { authorization: `Bearer ${token}` } }))],
     ['html_page', 'GET /streams/Group/:id', groups.map((g) => ({ path: `/streams/Group/${g.id}` }))],
     ['atom_feed', 'GET /feeds/any/Group/:id.atom', groups.map((g) => ({ path: `/feeds/any/Group/${g.id}.atom` }))],
   ];
+  const results: Record<string, LoadResult & { server_cpu_ms_per_request: number }> = {};
   try {
     for (const [key, label, requests] of endpoints) {
-      results[key] = await load(server.baseUrl, requests);
-      log(`${label.padEnd(32)} ${results[key].requests_per_s} req/s, p95 ${results[key].p95_ms} ms, non-2xx ${results[key].non_2xx}`);
+      // The server's own CPU per request: steadier than req/s when other work shares the machine.
+      const cpuBefore = cpuSeconds(server.child.pid!);
+      const result = await load(server.baseUrl, requests);
+      const cpu = cpuSeconds(server.child.pid!) - cpuBefore;
+      results[key] = { ...result, server_cpu_ms_per_request: Math.round((cpu * 1000 * 1000) / Math.max(1, result.requests)) / 1000 };
+      log(`${label.padEnd(32)} ${result.requests_per_s} req/s, p95 ${result.p95_ms} ms, non-2xx ${result.non_2xx}, ${results[key].server_cpu_ms_per_request} CPU ms/request`);
     }
   } finally {
     await server.stop();
