@@ -36,8 +36,10 @@ export {
   type StreamOptions,
   type UserStreamOptions,
   type StreamPage,
+  type StreamSubject,
 } from './streams.js';
-export { loadReferences, loadObjects } from './references.js';
+export { loadReferences, loadObjects, referencesOf, referenceKey } from './references.js';
+export { objectVersions, versionOf } from './versions.js';
 export { labelOf, labelOfReference } from './labels.js';
 export { timesince } from './timesince.js';
 export { withActor, currentActor, withoutTracking, whenTrackingFails, type TrackingFailureHandler } from './context.js';

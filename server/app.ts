@@ -33,6 +33,8 @@ export interface AppOptions {
 export async function createApp({ sequelize, config, logger }: AppOptions): Promise<Express> {
   const app = express();
   app.disable('x-powered-by');
+  // ETags are set where a page is cacheable (server/shared/freshness.ts), not hashed from every body.
+  app.set('etag', false);
   app.set('trust proxy', config.trustProxy ?? false);
   app.use(requestLogging(logger ?? silentLogger()), retryAfterOn503, securityHeaders({ production: config.production }), rejectCrossSiteWrites, rejectNulInUrl);
   app.use(healthRoutes(sequelize));

@@ -294,27 +294,33 @@ export function followExists(sql: SqlWriter, userId: string, type: string, id: s
   return w.statement(`SELECT 1 AS ${w.name('found')} FROM ${w.name(FOLLOWS_TABLE)} WHERE ${conditions.join(' AND ')} LIMIT 1`);
 }
 
-/** The attributes a plain read of the model gives (stored ones, not VIRTUAL): name, column, data type. */
-export function storedAttributes(model: ModelStatic<Model>): [attribute: string, field: string, type: unknown][] {
+/**
+ * The attributes a plain read of the model gives (stored ones, not VIRTUAL): name, column, data
+ * type; only those named in `only`, when given.
+ */
+export function storedAttributes(model: ModelStatic<Model>, only?: readonly string[]): [attribute: string, field: string, type: unknown][] {
   return Object.entries(model.getAttributes())
-    .filter(([, attribute]) => !(attribute.type instanceof DataTypes.VIRTUAL))
+    .filter(([name, attribute]) => !(attribute.type instanceof DataTypes.VIRTUAL) && (!only || only.includes(name)))
     .map(([name, attribute]) => [name, attribute.field ?? name, attribute.type]);
 }
 
-const objectReads = new WeakMap<SqlWriter, WeakMap<ModelStatic<Model>, { head: string; key: string }>>();
+const objectReads = new WeakMap<SqlWriter, WeakMap<ModelStatic<Model>, Map<string, { head: string; key: string }>>>();
 
-/** The model's rows with these primary keys, every stored attribute under its own name. */
-export function objectsByKey(sql: SqlWriter, model: ModelStatic<Model>, ids: readonly string[]): Statement {
+/** The model's rows with these primary keys, every stored attribute (or those in `only`) under its own name. */
+export function objectsByKey(sql: SqlWriter, model: ModelStatic<Model>, ids: readonly string[], only?: readonly string[]): Statement {
   let reads = objectReads.get(sql);
   if (!reads) objectReads.set(sql, (reads = new WeakMap()));
-  let read = reads.get(model);
+  let byAttributes = reads.get(model);
+  if (!byAttributes) reads.set(model, (byAttributes = new Map()));
+  const shape = only ? only.join('\0') : '*';
+  let read = byAttributes.get(shape);
   if (!read) {
-    const columns = storedAttributes(model)
+    const columns = storedAttributes(model, only)
       .map(([name, field]) => `${sql.name(field)} AS ${sql.name(name)}`)
       .join(', ');
     const pk = model.getAttributes()[model.primaryKeyAttribute];
     read = { head: `SELECT ${columns} FROM ${sql.table(model)} WHERE `, key: sql.name(pk.field ?? model.primaryKeyAttribute) };
-    reads.set(model, read);
+    byAttributes.set(shape, read);
   }
   const values: unknown[] = [];
   return { text: read.head + sql.oneOf(values, read.key, ids), values };

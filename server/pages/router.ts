@@ -1,7 +1,7 @@
-import type { Model } from 'sequelize';
 import type { Store } from 'express-rate-limit';
 import { z } from 'zod';
-import express, { Router, type Request, type RequestHandler } from 'express';
+import type { Model } from 'sequelize';
+import express, { Router, type Request, type RequestHandler, type Response } from 'express';
 import {
   Action,
   canSee,
@@ -28,12 +28,22 @@ import { handler } from '../shared/handler.js';
 import { findObject } from '../shared/objects.js';
 import { refOfInstance } from '../shared/present.js';
 import { ActionIdParams, ApiStreamQuery, FollowListQuery, NotificationQuery, ObjectParams, TypeParams, UserIdParams } from '../shared/schemas.js';
-import { modelStreamGroups, modelStreamPage, objectStreamGroups, objectStreamPage, ownFeedGroups, ownFeedPage } from '../shared/stream-source.js';
+import { answeredNotModified, bodyTag, hasCredentials, markPrivate, markPublic, type Representation } from '../shared/freshness.js';
+import {
+  cachedModelStreamPage,
+  cachedObjectStreamPage,
+  modelStreamGroups,
+  modelStreamPage,
+  objectStreamGroups,
+  objectStreamPage,
+  ownFeedGroups,
+  ownFeedPage,
+} from '../shared/stream-source.js';
 import { paths, withQuery } from '../shared/urls.js';
 import { assetRoutes } from './assets.js';
 import { followFormRoutes, formExpired } from './follow-routes.js';
 import { loginRoutes } from './login-routes.js';
-import { render } from './render.js';
+import { render, renderHtml } from './render.js';
 import {
   actionView,
   alternates,
@@ -86,8 +96,8 @@ async function notificationsView(user: User, options: { limit?: number; before?:
 }
 
 /** A stream page's entries for stream.njk, as `viewer` may see them (null on public pages): actions, or groups of them. */
-function streamItems(page: StreamPage | GroupedPage, viewer: Viewer = null) {
-  return 'groups' in page ? { groups: page.groups.map((g) => groupView(g)) } : { actions: page.actions.map((a) => actionView(a, viewer)) };
+function streamItems(page: StreamPage | GroupedPage, viewer: Viewer, now: Date) {
+  return 'groups' in page ? { groups: page.groups.map((g) => groupView(g, now)) } : { actions: page.actions.map((a) => actionView(a, viewer, now)) };
 }
 
 /** The object's head on its page: its followers count and, for a logged-in viewer, whether they follow it. */
@@ -95,6 +105,22 @@ async function objectHead(object: Model, viewer: User | undefined) {
   const ref = refOfInstance('', object);
   const [count, youFollow] = await Promise.all([followerCount(object), viewer ? isFollowing(viewer, object, { flag: '' }) : false]);
   return objectHeadView(ref, { followerCount: count, isUser: object instanceof User, viewerId: viewer ? String(viewer.id) : null, youFollow });
+}
+
+const HTML: Representation = { format: 'html', saysAgo: true };
+
+/**
+ * Sends a stream page. Anonymous ones are public (a CDN may keep them; Vary: Cookie, since a
+ * logged-in reader's header differs); grouped ones get their body's hash as ETag. With a session
+ * cookie or credentials the page is personal: private, no-store.
+ */
+function sendStreamPage(req: Request, res: Response, html: string, { personal, grouped }: { personal: boolean; grouped: boolean }): void {
+  if (personal) markPrivate(res);
+  else if (grouped) {
+    markPublic(res);
+    if (answeredNotModified(req, res, bodyTag(html))) return;
+  }
+  res.status(200).type('html').send(html);
 }
 
 /** The link to a follower / following list's next page, keeping the flag and page size asked for. */
@@ -148,11 +174,18 @@ export function pagesRouter({ sessions, secret, loginStore, writesLimited }: Pag
     handler(async (req, res) => {
       const { type } = TypeParams.parse(req.params);
       const { grouped, ...options } = PageQuery.parse(req.query);
-      const page = grouped ? await modelStreamGroups(type, options) : await modelStreamPage(type, options);
-      render(res, 200, 'stream.njk', {
+      const personal = hasCredentials(req);
+      const now = new Date();
+      if (!personal) res.vary('Cookie');
+      let page: StreamPage | GroupedPage | null;
+      if (grouped) page = await modelStreamGroups(type, options);
+      else if (personal) page = await modelStreamPage(type, options);
+      else page = await cachedModelStreamPage(req, res, HTML, now, type, options);
+      if (!page) return;
+      const html = renderHtml('stream.njk', {
         title: `Activity on ${type}`,
         heading: `Activity on ${type}`,
-        ...streamItems(page),
+        ...streamItems(page, null, now),
         togglePath: pagePath(req, { grouped: grouped ? undefined : 'true' }),
         nextPath: nextPath(req, page.next),
         alternates: alternates(modelFeedBase(type), paths.modelApi(type), `Activity on ${type}`),
@@ -162,6 +195,7 @@ export function pagesRouter({ sessions, secret, loginStore, writesLimited }: Pag
         ],
         ...(await layout(req)),
       });
+      sendStreamPage(req, res, html, { personal, grouped: Boolean(grouped) });
     }),
   );
 
@@ -170,16 +204,23 @@ export function pagesRouter({ sessions, secret, loginStore, writesLimited }: Pag
     handler(async (req, res) => {
       const { type, id } = ObjectParams.parse(req.params);
       const { grouped, ...options } = PageQuery.parse(req.query);
-      const { object, page } = grouped ? await objectStreamGroups('any', type, id, options) : await objectStreamPage('any', type, id, options);
+      const personal = hasCredentials(req);
+      const now = new Date();
+      if (!personal) res.vary('Cookie');
+      let found: { object: Model; page: StreamPage | GroupedPage } | null;
+      if (grouped) found = await objectStreamGroups('any', type, id, options);
+      else if (personal) found = await objectStreamPage('any', type, id, options);
+      // The page shows its followers count, which an unfollow changes without any action: part of the tag.
+      else found = await cachedObjectStreamPage(req, res, HTML, now, 'any', type, id, options, async (subject) => String(await followerCount(subject)));
+      if (!found) return;
+      const { object, page } = found;
       const label = labelOf(object);
       const viewer = await optionalUser(req);
-      // Whether you follow it is yours alone: such a page is not cached for others.
-      if (viewer) res.set('Cache-Control', 'private, no-store');
-      render(res, 200, 'stream.njk', {
+      const html = renderHtml('stream.njk', {
         title: label,
         heading: label,
         object: await objectHead(object, viewer),
-        ...streamItems(page),
+        ...streamItems(page, null, now),
         togglePath: pagePath(req, { grouped: grouped ? undefined : 'true' }),
         nextPath: nextPath(req, page.next),
         alternates: alternates(objectFeedBase(type, id), paths.objectApi('any', type, id), `Activity of ${label}`),
@@ -189,6 +230,7 @@ export function pagesRouter({ sessions, secret, loginStore, writesLimited }: Pag
         ],
         ...(await layout(req)),
       });
+      sendStreamPage(req, res, html, { personal, grouped: Boolean(grouped) });
     }),
   );
 
@@ -206,7 +248,7 @@ export function pagesRouter({ sessions, secret, loginStore, writesLimited }: Pag
         subheading: 'What the people and things you follow are doing.',
         links: [{ title: 'Whom you follow', href: `/following/${encodeURIComponent(String(user.id))}` }],
         empty: 'Nothing here yet. Follow people and groups on their pages, and what they do shows up here.',
-        ...streamItems(page, user),
+        ...streamItems(page, user, new Date()),
         togglePath: pagePath(req, { grouped: grouped ? undefined : 'true' }),
         nextPath: nextPath(req, page.next),
         ...(await layout(req)),
