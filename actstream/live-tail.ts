@@ -48,7 +48,7 @@ export class ActionLogTail {
     this.high = ids[0];
     const present = new Set(ids);
     const since = this.now();
-    for (let id = Math.max(1, ids[ids.length - 1]); id < this.high; id++) if (!present.has(id)) this.pending.set(id, since);
+    for (let id = Math.max(1, ids[ids.length - 1], this.high - MAX_PENDING); id < this.high; id++) if (!present.has(id)) this.pending.set(id, since);
   }
 
   /**
@@ -65,7 +65,8 @@ export class ActionLogTail {
       this.pending.delete(action.id);
       if (action.id > this.high) this.high = action.id;
     }
-    for (let id = before + 1; id < this.high; id++) if (!committed.has(id)) this.pending.set(id, now);
+    // (A jump in ids, such as an explicit id far ahead, leaves at most MAX_PENDING gaps.)
+    for (let id = Math.max(before + 1, this.high - MAX_PENDING); id < this.high; id++) if (!committed.has(id)) this.pending.set(id, now);
     for (const [id, since] of this.pending) if (now - since > this.settleMs) this.pending.delete(id);
     // Map order is insertion order: the oldest gaps go first.
     for (const id of this.pending.keys()) {

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Sequelize } from 'sequelize';
 import type { ServerConfig } from '../config/server.js';
 import { createApp } from './app.js';
+import { liveHubOf } from './events/hub.js';
 import type { Logger } from './logging.js';
 import { shutdownGracefully, stopOnSignals } from './shutdown.js';
 
@@ -17,6 +18,7 @@ export async function serve(sequelize: Sequelize, config: ServerConfig, logger: 
   const { port: actual } = server.address() as AddressInfo;
   logger.info({ port: actual, url: `http://${host ?? 'localhost'}:${actual}` }, 'listening');
   const timeoutMs = Number(process.env.SHUTDOWN_TIMEOUT_MS ?? 10_000);
-  stopOnSignals(shutdownGracefully(server, { logger, release: () => sequelize.close(), timeoutMs }));
+  const drain = async () => liveHubOf(app)?.close();
+  stopOnSignals(shutdownGracefully(server, { logger, release: () => sequelize.close(), drain, timeoutMs }));
   return server;
 }
