@@ -76,11 +76,12 @@ export function eventRoutes(hub: LiveHub): Router {
         authorised: found ? authCheck(req, found) : undefined,
         maxBuffer: hub.limits.maxBuffer,
       });
-      client.open(RETRY_MS);
       try {
-        await hub.attach(client, from);
+        await hub.attach(client, from, () => client.open(RETRY_MS));
       } catch (error) {
-        // The stream is open: no JSON error can follow. Close it; the client reconnects and resumes.
+        // Before the stream opened, the error is answered as JSON; after, only closing it is left
+        // (the client reconnects and resumes).
+        if (!res.headersSent) throw error;
         hub.failed(error);
         client.end('error', { reason: 'could not start the stream; reconnect' });
       }

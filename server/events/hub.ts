@@ -93,7 +93,8 @@ export class LiveHub {
    * Starts the client from `from` (its Last-Event-ID: first what it missed, in order) or from now,
    * then hands it every later action.
    */
-  async attach(client: LiveClient, from: LogPosition | undefined): Promise<void> {
+  async attach(client: LiveClient, from: LogPosition | undefined, open: () => void): Promise<void> {
+    await this.start();
     this.perOwner.set(client.owner, (this.perOwner.get(client.owner) ?? 0) + 1);
     client.whenClosed(() => {
       this.clients.delete(client);
@@ -101,10 +102,11 @@ export class LiveHub {
       if (count > 0) this.perOwner.set(client.owner, count);
       else this.perOwner.delete(client.owner);
     });
-    await this.start();
     await this.inTurn(async () => {
       const now = this.tail.position();
       client.position = now;
+      // The headers go out once the starting point is fixed: a client that sees them is live from here.
+      open();
       if (from) {
         const missed = await readSince(from, now, this.limits.maxReplay);
         if (!missed.complete) {
