@@ -51,7 +51,7 @@ export async function createApp({ sequelize, config, logger, live }: AppOptions)
   registerLiveHub(app, hub);
   app.use('/api', apiRouter({ sessions: sessions.middleware, writesLimited, loginStore: loginStore('api'), live: hub }));
   app.use('/feeds', feedsRouter());
-  app.use(pagesRouter({ sessions: sessions.middleware, secret: config.sessionSecret, loginStore: loginStore('pages') }));
+  app.use(pagesRouter({ sessions: sessions.middleware, secret: config.sessionSecret, loginStore: loginStore('pages'), liveCursor: () => hub.cursor() }));
   // Errors no router answered (the admin's): never a stack trace.
   app.use(errorHandler(asText));
   return app;

@@ -121,6 +121,12 @@ export class LiveHub {
     });
   }
 
+  /** The log position now, as an event id: a page rendered after this resumes from it. */
+  async cursor(): Promise<string> {
+    await this.start();
+    return encodePosition(this.tail.position());
+  }
+
   /** A stream that could not start (logged; the client was told to reconnect). */
   failed(error: unknown): void {
     this.options.logger?.error({ err: error }, 'live streams: a stream could not start');

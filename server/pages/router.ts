@@ -24,9 +24,10 @@ import { handler } from '../shared/handler.js';
 import { findObject } from '../shared/objects.js';
 import { refOfInstance } from '../shared/present.js';
 import { ActionIdParams, ApiStreamQuery, FollowListQuery, NotificationQuery, ObjectParams, TypeParams, UserIdParams } from '../shared/schemas.js';
-import { modelStreamGroups, modelStreamPage, objectStreamGroups, objectStreamPage } from '../shared/stream-source.js';
+import { modelStreamGroups, modelStreamPage, objectStreamGroups, objectStreamPage, ownFeedPage } from '../shared/stream-source.js';
 import { paths, withQuery } from '../shared/urls.js';
 import { loginRoutes } from './login-routes.js';
+import { LIVE_SCRIPT } from './live-script.js';
 import { render } from './render.js';
 import { actionView, alternates, groupView, modelFeedBase, notificationGroupView, notificationView, objectFeedBase } from './view-models.js';
 
@@ -97,15 +98,45 @@ export interface PagesRouterOptions {
   secret: string;
   /** Where failed logins are counted. */
   loginStore: Store;
+  /** The live streams' position now (the event id a page's script resumes from). */
+  liveCursor: () => Promise<string>;
 }
 
-export function pagesRouter({ sessions, secret, loginStore }: PagesRouterOptions): Router {
+export function pagesRouter({ sessions, secret, loginStore, liveCursor }: PagesRouterOptions): Router {
   const router = Router();
-  router.use(['/streams', '/actions', '/followers', '/following', '/notifications', '/login', '/logout'], callers(sessions));
+  router.get('/live.js', (_req, res) => {
+    res.type('text/javascript').set('Cache-Control', 'public, max-age=300').send(LIVE_SCRIPT);
+  });
+
+  /** What a first, ungrouped page's list needs to go live (later pages and groups stay snapshots). */
+  const live = async (req: Request, streams: string, grouped: boolean | undefined) =>
+    grouped || typeof req.query.before === 'string' ? undefined : { streams, cursor: await liveCursor() };
+
+  router.use(['/feed', '/streams', '/actions', '/followers', '/following', '/notifications', '/login', '/logout'], callers(sessions));
   router.use(loginRoutes(secret, loginStore));
 
   // The site's front page is the list of streams (a fixed path, never one from the request).
   router.get('/', (_req, res) => res.redirect(302, '/streams'));
+
+  // The logged-in user's feed, with their own activity (their private actions are theirs to see).
+  router.get(
+    '/feed',
+    handler(async (req, res) => {
+      const user = await requirePageUser(req, 'Log in to see your feed');
+      const { limit, before } = PageQuery.parse(req.query);
+      const liveList = await live(req, 'user', false);
+      const page = await ownFeedPage(user, { limit, before, withUserActivity: true });
+      render(res, 200, 'stream.njk', {
+        title: 'Your feed',
+        heading: 'Your feed',
+        subheading: 'What you follow, and what you did',
+        actions: page.actions.map((a) => actionView(a, user)),
+        nextPath: nextPath(req, page.next),
+        live: liveList,
+        ...(await layout(req)),
+      });
+    }),
+  );
 
   router.get(
     '/streams',
@@ -120,12 +151,15 @@ export function pagesRouter({ sessions, secret, loginStore }: PagesRouterOptions
     handler(async (req, res) => {
       const { type } = TypeParams.parse(req.params);
       const { grouped, ...options } = PageQuery.parse(req.query);
+      // The position before the page is read: the script may then get an action the page shows (it skips those).
+      const liveList = await live(req, `model:${type}`, grouped);
       const page = grouped ? await modelStreamGroups(type, options) : await modelStreamPage(type, options);
       render(res, 200, 'stream.njk', {
         title: `Activity on ${type}`,
         heading: `Activity on ${type}`,
         ...streamItems(page),
         togglePath: pagePath(req, { grouped: grouped ? undefined : 'true' }),
+        live: liveList,
         nextPath: nextPath(req, page.next),
         alternates: alternates(modelFeedBase(type), paths.modelApi(type), `Activity on ${type}`),
         feeds: [
@@ -142,6 +176,7 @@ export function pagesRouter({ sessions, secret, loginStore }: PagesRouterOptions
     handler(async (req, res) => {
       const { type, id } = ObjectParams.parse(req.params);
       const { grouped, ...options } = PageQuery.parse(req.query);
+      const liveList = await live(req, `object:${type}:${id}`, grouped);
       const { object, page } = grouped ? await objectStreamGroups('any', type, id, options) : await objectStreamPage('any', type, id, options);
       const label = labelOf(object);
       const links = [
@@ -156,6 +191,7 @@ export function pagesRouter({ sessions, secret, loginStore }: PagesRouterOptions
         links,
         ...streamItems(page),
         togglePath: pagePath(req, { grouped: grouped ? undefined : 'true' }),
+        live: liveList,
         nextPath: nextPath(req, page.next),
         alternates: alternates(objectFeedBase(type, id), paths.objectApi('any', type, id), `Activity of ${label}`),
         feeds: [
@@ -248,7 +284,7 @@ export function pagesRouter({ sessions, secret, loginStore }: PagesRouterOptions
     }),
   );
 
-  router.use(['/streams', '/actions', '/followers', '/following', '/notifications'], (_req, _res, next) => next(notFound('This page')));
-  router.use(['/streams', '/actions', '/followers', '/following', '/notifications', '/login', '/logout'], errorHandler(asPage));
+  router.use(['/feed', '/streams', '/actions', '/followers', '/following', '/notifications'], (_req, _res, next) => next(notFound('This page')));
+  router.use(['/feed', '/streams', '/actions', '/followers', '/following', '/notifications', '/login', '/logout'], errorHandler(asPage));
   return router;
 }
