@@ -74,14 +74,22 @@ export async function feedFollows(userIds: readonly string[], actions: readonly 
   return new FeedFollows(follows);
 }
 
+// A feed's user's reference, worked out once per user rather than once per action.
+const references = new WeakMap<Model, { type: string; id: string }>();
+function me(user: Model): { type: string; id: string } {
+  let found = references.get(user);
+  if (!found) references.set(user, (found = referenceOf(user)));
+  return found;
+}
+
 /** Whether `action` belongs to `stream` (follows: those of the feed's user, from feedFollows). */
 export function inStream(stream: LiveStream, action: Action, follows: FeedFollows): boolean {
   switch (stream.kind) {
     case 'feed': {
-      const me = referenceOf(stream.user);
-      if (action.actorType === me.type && action.actorId === me.id) return true;
+      const user = me(stream.user);
+      if (action.actorType === user.type && action.actorId === user.id) return true;
       if (!action.public) return false;
-      return ROLES.some((role) => follows.brings(me.id, action[`${role}Type`], action[`${role}Id`], role));
+      return ROLES.some((role) => follows.brings(user.id, action[`${role}Type`], action[`${role}Id`], role));
     }
     case 'object': {
       if (!action.public) return false;

@@ -221,8 +221,8 @@ export class LiveHub {
       const views = new Map<string, string>();
       for (const client of listening) {
         if (!client.keepingUp()) continue;
+        const events: [string, string][] = [];
         for (const action of actions) {
-          if (client.closed) break;
           if (!isUnseen(client.position, action.id)) continue;
           const viewer = this.viewerOf(client, action, follows);
           if (viewer === undefined) continue;
@@ -233,8 +233,9 @@ export class LiveHub {
           const key = `${action.id}|${client.base}|${viewer ? viewer.id : ''}`;
           let json = views.get(key);
           if (json === undefined) views.set(key, (json = JSON.stringify(actionJson(client.base, action, viewer))));
-          client.event('action', json, encodePosition(advance(client.position, read, action.id)));
+          events.push([json, encodePosition(advance(client.position, read, action.id))]);
         }
+        if (events.length) client.batch(() => events.forEach(([json, id]) => client.event('action', json, id)));
       }
     }
     for (const client of listening) client.position = advance(client.position, read);

@@ -100,6 +100,17 @@ export class LiveClient {
     return false;
   }
 
+  /** Writes what `send` sends as one write (one syscall for a batch of events). */
+  batch(send: () => void): void {
+    if (this.closed) return;
+    this.res.cork();
+    try {
+      send();
+    } finally {
+      process.nextTick(() => this.res.uncork());
+    }
+  }
+
   private write(text: string): boolean {
     if (this.closed) return false;
     this.res.write(text);
