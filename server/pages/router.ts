@@ -109,8 +109,12 @@ export function pagesRouter({ sessions, secret, loginStore, liveCursor }: PagesR
   });
 
   /** What a first, ungrouped page's list needs to go live (later pages and groups stay snapshots). */
-  const live = async (req: Request, streams: string, grouped: boolean | undefined) =>
-    grouped || typeof req.query.before === 'string' ? undefined : { streams, cursor: await liveCursor() };
+  const live = async (req: Request, streams: string, grouped: boolean | undefined) => {
+    if (grouped || typeof req.query.before === 'string') return undefined;
+    // A page never fails for want of live updates: without a cursor it is the snapshot it always was.
+    const cursor = await liveCursor().catch(() => null);
+    return cursor === null ? undefined : { streams, cursor };
+  };
 
   router.use(['/feed', '/streams', '/actions', '/followers', '/following', '/notifications', '/login', '/logout'], callers(sessions));
   router.use(loginRoutes(secret, loginStore));

@@ -244,3 +244,36 @@ async function waitFor(check: () => boolean): Promise<void> {
 }
 
 export type { User };
+
+describe('live streams: the LISTEN connection drops', function () {
+  this.timeout(30_000);
+
+  it('reconnects and catches up by cursor on what committed meanwhile (PostgreSQL; elsewhere the signal is a poll)', async () => {
+    const sequelize = await database();
+    const app = await createApp({ sequelize, config: { sessionSecret: 'test-secret-for-live-tests', production: false, writeLimit: GENEROUS_WRITE_LIMIT } });
+    const hub = liveHubOf(app)!;
+    const server = await new Promise<Server>((resolve) => {
+      const s = app.listen(0, '127.0.0.1', () => resolve(s));
+    });
+    const world = await seedWorld();
+    try {
+      const client = await SseClient.open(`http://127.0.0.1:${(server.address() as AddressInfo).port}/api/events?streams=model:User`);
+      expect(client.status).to.equal(200);
+      if (sequelize.getDialect() === 'postgres') {
+        const [rows] = await sequelize.query(`SELECT pg_terminate_backend(pid) AS gone FROM pg_stat_activity WHERE query = 'LISTEN actstream_changes' AND datname = current_database()`);
+        expect(rows.length).to.be.above(0);
+      }
+      // Sent while nobody may be listening: read from the cursor once the signal is back.
+      await action.send(world.ann, { verb: 'spoke into the void' });
+      await client.atLeast('action', 1);
+      await action.send(world.ann, { verb: 'spoke again' });
+      await client.atLeast('action', 2);
+      expect(verbs(client)).to.deep.equal(['spoke into the void', 'spoke again']);
+      client.close();
+    } finally {
+      await hub.close();
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+});
