@@ -3,6 +3,7 @@ import type { Action } from './models.js';
 import { referenceOf } from './registry.js';
 import { currentBackend, currentSettings } from './settings.js';
 import { followsOf } from './sql/statements.js';
+import { isAbout } from './visibility.js';
 
 // Which live streams an action belongs to: the same rules as the stream pages (streams.ts), applied
 // to each new action as it is read from the log instead of to a page read from an index.
@@ -13,7 +14,7 @@ export type LiveRole = 'actor' | 'target' | 'actionObject' | 'any';
  * A stream a live client listens to:
  * - `feed`: the user's feed with their own activity (userStream with withUserActivity and
  *   includeOwnPrivate): public actions by what they follow (on it too, for follows with actorOnly
- *   false), and all their own actions, private ones included;
+ *   false), and all actions about them (by them, or done to them), private ones included;
  * - `object`: an object's public stream in one role or any;
  * - `model`: a model's public stream.
  */
@@ -86,8 +87,9 @@ function me(user: Model): { type: string; id: string } {
 export function inStream(stream: LiveStream, action: Action, follows: FeedFollows): boolean {
   switch (stream.kind) {
     case 'feed': {
+      // The user's own actions (by them, or done to them), private ones included, as their feed page shows.
+      if (isAbout(action, stream.user)) return true;
       const user = me(stream.user);
-      if (action.actorType === user.type && action.actorId === user.id) return true;
       if (!action.public) return false;
       return ROLES.some((role) => follows.brings(user.id, action[`${role}Type`], action[`${role}Id`], role));
     }

@@ -39,6 +39,7 @@ export class LiveClient {
   position: LogPosition;
   closed = false;
   private readonly maxBuffer: number;
+  private waitingAfterLastBatch = 0;
   private readonly onClose: (() => void)[] = [];
 
   constructor(
@@ -88,13 +89,16 @@ export class LiveClient {
   }
 
   /**
-   * Checked before each batch of events: a client with more than `maxBuffer` bytes still waiting
-   * from earlier batches is too far behind, and is cut off rather than held for without bound (so
-   * a client holds at most maxBuffer plus one batch).
+   * Checked before each batch of events. A client is too far behind, and cut off rather than held
+   * for without bound, when more than `maxBuffer` bytes still wait and it took none of them since
+   * the last batch (a stalled reader), or when four times that wait (one that never catches up).
+   * A reader that is only momentarily busy keeps its stream.
    */
   keepingUp(): boolean {
     if (this.closed) return false;
-    if (this.res.writableLength <= this.maxBuffer) return true;
+    const waiting = this.res.writableLength;
+    const stalled = waiting > this.maxBuffer && waiting >= this.waitingAfterLastBatch;
+    if (!stalled && waiting <= 4 * this.maxBuffer) return true;
     this.res.destroy();
     this.gone();
     return false;
@@ -107,7 +111,10 @@ export class LiveClient {
     try {
       send();
     } finally {
-      process.nextTick(() => this.res.uncork());
+      process.nextTick(() => {
+        this.res.uncork();
+        this.waitingAfterLastBatch = this.res.writableLength;
+      });
     }
   }
 
