@@ -96,3 +96,8 @@ export {
   type GroupActor,
   type GroupedPage,
 } from './grouping.js';
+// Live streams: the actions log read in id order, positions with gaps, and the wake-up signal.
+export { ActionLogTail, readSince, DEFAULT_SETTLE_MS } from './live-tail.js';
+export { advance, isUnseen, encodePosition, decodePosition, MAX_CURSOR_GAPS, type LogPosition, type LogRead } from './live-position.js';
+export { feedFollows, inStream, isUser, FeedFollows, type LiveStream, type LiveRole } from './live-match.js';
+export { watchChanges, type ChangeWatcher, type ChangeWatchOptions } from './sql/changes/index.js';

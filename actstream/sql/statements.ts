@@ -325,3 +325,41 @@ export function objectsByKey(sql: SqlWriter, model: ModelStatic<Model>, ids: rea
   const values: unknown[] = [];
   return { text: read.head + sql.oneOf(values, read.key, ids), values };
 }
+
+// Live streams (live-tail.ts): the actions table read as a log, in id order.
+
+/**
+ * Rows of the log past a position: ids above `high`, or among `gaps` (ids below it not yet
+ * committed when last read), in id order, at most `limit`. Primary-key ranges only.
+ */
+export function logRowsAfter(sql: SqlWriter, high: number, gaps: readonly number[], limit: number): Statement {
+  const w = new Writer(sql);
+  const id = w.column('a', 'id');
+  let where = `${id} > ${w.value(high)}`;
+  if (gaps.length) where += ` OR ${sql.oneOf(w.values, id, gaps.map(String))}`;
+  return w.statement(`SELECT ${w.columns('a')} FROM ${w.name(ACTIONS_TABLE)} a WHERE ${where} ORDER BY ${id} LIMIT ${w.limit(limit)}`);
+}
+
+/** The newest `count` ids of the log, newest first (where a tail starts, and which ids below are missing). */
+export function logHead(sql: SqlWriter, count: number): Statement {
+  const w = new Writer(sql);
+  const id = w.name('id');
+  return w.statement(`SELECT ${id} AS ${id} FROM ${w.name(ACTIONS_TABLE)} ORDER BY ${id} DESC LIMIT ${w.limit(count)}`);
+}
+
+/**
+ * The follows by any of `userIds` of any of `objects` (type → ids): who of the users listening
+ * now has one of these actions' objects in their feed.
+ */
+export function followsOf(sql: SqlWriter, userIds: readonly string[], objects: ReadonlyMap<string, readonly string[]>): Statement {
+  const w = new Writer(sql);
+  const f = (column: string) => `f.${w.name(column)}`;
+  // Written front to back: placeholders are positional on some databases.
+  const users = sql.oneOf(w.values, f('userId'), userIds);
+  const byType = [...objects].map(([type, ids]) => `(${f('contentType')} = ${w.literal(type)} AND ${sql.oneOf(w.values, f('objectId'), ids)})`);
+  return w.statement(
+    `SELECT ${f('userId')} AS ${w.name('userId')}, ${f('contentType')} AS ${w.name('contentType')}, ${f('objectId')} AS ${w.name('objectId')}, ` +
+      `${f('actorOnly')} AS ${w.name('actorOnly')} FROM ${w.name(FOLLOWS_TABLE)} f ` +
+      `WHERE ${users} AND (${byType.join(' OR ')})`,
+  );
+}

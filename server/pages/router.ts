@@ -43,6 +43,7 @@ import { paths, withQuery } from '../shared/urls.js';
 import { assetRoutes } from './assets.js';
 import { followFormRoutes, formExpired } from './follow-routes.js';
 import { loginRoutes } from './login-routes.js';
+import { LIVE_SCRIPT } from './live-script.js';
 import { render, renderHtml } from './render.js';
 import {
   actionView,
@@ -147,13 +148,27 @@ export interface PagesRouterOptions {
   secret: string;
   /** Where failed logins are counted. */
   loginStore: Store;
+  /** The live streams' position now (the event id a page's script resumes from). */
+  liveCursor: () => Promise<string>;
 }
 
 const PAGE_PATHS = ['/streams', '/actions', '/followers', '/following', '/feed', '/notifications'];
 
-export function pagesRouter({ sessions, secret, loginStore, writesLimited }: PagesRouterOptions): Router {
+export function pagesRouter({ sessions, secret, loginStore, writesLimited, liveCursor }: PagesRouterOptions): Router {
   const router = Router();
   router.use(assetRoutes());
+  router.get('/live.js', (_req, res) => {
+    res.type('text/javascript').set('Cache-Control', 'public, max-age=300').send(LIVE_SCRIPT);
+  });
+
+  /** What a first, ungrouped page's list needs to go live (later pages and groups stay snapshots). */
+  const live = async (req: Request, streams: string, grouped: boolean | undefined) => {
+    if (grouped || typeof req.query.before === 'string') return undefined;
+    // A page never fails for want of live updates: without a cursor it is the snapshot it always was.
+    const cursor = await liveCursor().catch(() => null);
+    return cursor === null ? undefined : { streams, cursor };
+  };
+
   router.use([...PAGE_PATHS, '/login', '/logout'], callers(sessions));
   router.use(loginRoutes(secret, loginStore));
   router.use(followFormRoutes(writesLimited));
@@ -177,6 +192,8 @@ export function pagesRouter({ sessions, secret, loginStore, writesLimited }: Pag
       const personal = hasCredentials(req);
       const now = new Date();
       if (!personal) res.vary('Cookie');
+      // The position before the page is read: the script may then get an action the page shows (it skips those).
+      const liveList = await live(req, `model:${type}`, grouped);
       let page: StreamPage | GroupedPage | null;
       if (grouped) page = await modelStreamGroups(type, options);
       else if (personal) page = await modelStreamPage(type, options);
@@ -187,6 +204,7 @@ export function pagesRouter({ sessions, secret, loginStore, writesLimited }: Pag
         heading: `Activity on ${type}`,
         ...streamItems(page, null, now),
         togglePath: pagePath(req, { grouped: grouped ? undefined : 'true' }),
+        live: liveList,
         nextPath: nextPath(req, page.next),
         alternates: alternates(modelFeedBase(type), paths.modelApi(type), `Activity on ${type}`),
         feeds: [
@@ -207,6 +225,7 @@ export function pagesRouter({ sessions, secret, loginStore, writesLimited }: Pag
       const personal = hasCredentials(req);
       const now = new Date();
       if (!personal) res.vary('Cookie');
+      const liveList = await live(req, `object:${type}:${id}`, grouped);
       let found: { object: Model; page: StreamPage | GroupedPage } | null;
       if (grouped) found = await objectStreamGroups('any', type, id, options);
       else if (personal) found = await objectStreamPage('any', type, id, options);
@@ -222,6 +241,7 @@ export function pagesRouter({ sessions, secret, loginStore, writesLimited }: Pag
         object: await objectHead(object, viewer),
         ...streamItems(page, null, now),
         togglePath: pagePath(req, { grouped: grouped ? undefined : 'true' }),
+        live: liveList,
         nextPath: nextPath(req, page.next),
         alternates: alternates(objectFeedBase(type, id), paths.objectApi('any', type, id), `Activity of ${label}`),
         feeds: [
@@ -240,16 +260,20 @@ export function pagesRouter({ sessions, secret, loginStore, writesLimited }: Pag
       res.set('Cache-Control', 'private, no-store');
       const user = await requirePageUser(req, 'Log in to see your feed.');
       const { grouped, ...options } = PageQuery.parse(req.query);
-      // The user's own feed: actions about them show their private details, as on the API.
-      const page = grouped ? await ownFeedGroups(user, options) : await ownFeedPage(user, options);
+      // The user's own feed with their own activity (as its live updates have it): actions about them
+      // show their private details, as on the API.
+      const liveList = await live(req, 'user', grouped);
+      const feedOptions = { ...options, withUserActivity: true };
+      const page = grouped ? await ownFeedGroups(user, feedOptions) : await ownFeedPage(user, feedOptions);
       render(res, 200, 'stream.njk', {
         title: 'Your feed',
         heading: 'Your feed',
-        subheading: 'What the people and things you follow are doing.',
+        subheading: 'What the people and things you follow are doing, and what you did.',
         links: [{ title: 'Whom you follow', href: `/following/${encodeURIComponent(String(user.id))}` }],
         empty: 'Nothing here yet. Follow people and groups on their pages, and what they do shows up here.',
         ...streamItems(page, user, new Date()),
         togglePath: pagePath(req, { grouped: grouped ? undefined : 'true' }),
+        live: liveList,
         nextPath: nextPath(req, page.next),
         ...(await layout(req)),
       });
