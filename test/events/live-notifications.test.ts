@@ -167,9 +167,9 @@ describe('live streams: notifications and deletions', function () {
     await again.atLeast('notification', 5);
     await again.atLeast('unread-count', 1);
     expect(notified(again).map((n) => n.action.id)).to.deep.equal(missed);
+    // The count is the user's state when the stream started (it may come before notifications the
+    // server had not read yet when the client connected); it is not repeated while it holds.
     expect(counts(again)).to.deep.equal([6]);
-    // The replay came before the count, and live ones follow.
-    expect(again.events.map((e) => e.event).slice(0, 6)).to.deep.equal([...Array(5).fill('notification'), 'unread-count']);
     await action.send(world.ann, { verb: 'live', notify: [world.bob] });
     await again.atLeast('notification', 6);
     expect(notified(again)[5].action.verb).to.equal('live');

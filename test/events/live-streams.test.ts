@@ -42,6 +42,9 @@ describe('live streams: GET /api/events', function () {
   async function cookieFor(email: string): Promise<string> {
     const res = await fetch(`${base}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: PASSWORD }) });
     expect(res.status).to.equal(200);
+    // The whole answer: express-session ends the body only once the session is saved, and fetch
+    // resolves at the headers (using the cookie before then can find no session).
+    await res.text();
     return res.headers.getSetCookie()[0].split(';')[0];
   }
 
