@@ -97,7 +97,10 @@ export {
   type GroupedPage,
 } from './grouping.js';
 // Live streams: the actions log read in id order, positions with gaps, and the wake-up signal.
-export { ActionLogTail, readSince, DEFAULT_SETTLE_MS } from './live-tail.js';
+export { ActionLogTail, LogTail, actionsLog, readSince, DEFAULT_SETTLE_MS, type LogSource } from './live-tail.js';
+export { notificationsLog, changeLog, type ChangeLogRow, type DeletedActionFacts, type NotificationLogRow } from './live-logs.js';
+export { encodeCursor, decodeCursor, type LiveCursor, type LiveCursorFrom } from './live-cursor.js';
+export { pruneChangeLog, recordDeletions } from './change-log.js';
 export { advance, isUnseen, encodePosition, decodePosition, MAX_CURSOR_GAPS, type LogPosition, type LogRead } from './live-position.js';
-export { feedFollows, inStream, isUser, FeedFollows, type LiveStream, type LiveRole } from './live-match.js';
+export { feedFollows, inStream, isUser, FeedFollows, type LiveStream, type LiveRole, type MatchFacts } from './live-match.js';
 export { watchChanges, type ChangeWatcher, type ChangeWatchOptions } from './sql/changes/index.js';

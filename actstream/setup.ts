@@ -1,6 +1,7 @@
 import type { Model, ModelStatic, Sequelize } from 'sequelize';
 import { ActstreamArgumentError } from './errors.js';
 import { Action, Follow, defineModels } from './models.js';
+import { defineChangeLogModel, installChangeLog } from './change-log.js';
 import { installNotificationCleanup } from './notification-cleanup.js';
 import { defineNotificationModels } from './notification-models.js';
 import { storeSettings } from './settings.js';
@@ -42,7 +43,9 @@ export function setup(sequelize: Sequelize, options: SetupOptions): { Action: ty
   if (Action.sequelize !== sequelize || Follow.sequelize !== sequelize) {
     defineModels(sequelize);
     defineNotificationModels(sequelize);
+    defineChangeLogModel(sequelize);
     installNotificationCleanup();
+    installChangeLog();
   }
   useTransactionContext(sequelize.constructor as typeof Sequelize);
   storeSettings({ sequelize, userModel: options.userModel, sql });
