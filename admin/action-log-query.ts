@@ -1,5 +1,5 @@
 import { Op, type WhereOptions } from 'sequelize';
-import { Action } from '../actstream/index.js';
+import { Action } from 'actstream';
 import type { ActionLogFilters } from './action-log-filters.js';
 
 const EXACT = ['actorType', 'actorId', 'verb', 'actionObjectType', 'actionObjectId', 'targetType', 'targetId', 'public'] as const;

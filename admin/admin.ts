@@ -2,12 +2,12 @@ import { Database, Resource } from '@adminjs/sequelize';
 import AdminJS from 'adminjs';
 import { appModels } from '../models/index.js';
 import { ACTION_LOG_ID, actionLogResource } from './action-log-resource.js';
-import { actstreamFeature } from './actstream-feature.js';
+import { actstreamFeature } from 'actstream/adminjs';
 import { bundleComponents } from './bundle.js';
 import { loadComponents } from './components/index.js';
 import { dashboardHandler } from './dashboard.js';
 import { FOLLOW_ID, followResource } from './follow-resource.js';
-import { createLinks } from './links.js';
+import { createLinks } from 'actstream/adminjs';
 import { appResources } from './resources/index.js';
 
 export const ADMIN_ROOT = '/admin';

@@ -1,4 +1,4 @@
-import { timesince, visibleData, type Action, type ActionGroup } from '../actstream/index.js';
+import { timesince, visibleData, type Action, type ActionGroup } from '../index.js';
 import { diffRows, type DiffRow } from './diff.js';
 import type { Links } from './links.js';
 

@@ -1,6 +1,6 @@
 import type { Action as AdminAction, ActionResponse } from 'adminjs';
 import type { Model } from 'sequelize';
-import { InvalidCursorError } from '../actstream/index.js';
+import { InvalidCursorError } from '../index.js';
 import { recordActivity } from './activity-query.js';
 import { actionView } from './action-view.js';
 import type { AdminComponents } from './components/index.js';

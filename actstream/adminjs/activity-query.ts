@@ -1,5 +1,5 @@
 import { Op, type Model, type WhereOptions } from 'sequelize';
-import { Action, InvalidCursorError, loadReferences, type Reference } from '../actstream/index.js';
+import { Action, InvalidCursorError, loadReferences, type Reference } from '../index.js';
 import { mergeByTime, type TimedRow } from './action-log-query.js';
 
 // The Activity view's page: a record's actions in any role, private ones too (staff see everything;

@@ -1,6 +1,6 @@
 import { BaseRecord, ForbiddenError, NotFoundError, type ActionContext, type ActionHandler, type ActionRequest, type ActionResponse } from 'adminjs';
 import type { Model, ModelStatic } from 'sequelize';
-import { atomically, withActor } from '../actstream/index.js';
+import { atomically, withActor } from '../index.js';
 import { isDatabaseUnavailable, isUnstorableData } from '../db/errors.js';
 import { staffUserOf } from './auth.js';
 import { coerceNumbers, permittedPayload } from './payload.js';
