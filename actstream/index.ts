@@ -1,4 +1,5 @@
-// actstream: activity streams on Sequelize. Knows Sequelize only (no Express, no AdminJS).
+// actstream: activity streams on Sequelize. Knows Sequelize only (no Express; AdminJS only in
+// the separate entry point actstream/adminjs). The package's main entry point (`import … from 'actstream'`).
 export { setup, type SetupOptions } from './setup.js';
 export type { SqlMode } from './sql/index.js';
 /** For SQLite: hand to Sequelize as `dialectModule` (better-sqlite3 behind node-sqlite3's API). */
@@ -96,3 +97,4 @@ export {
   type GroupActor,
   type GroupedPage,
 } from './grouping.js';
+export { actstreamMigrations, migrationsPath, MIGRATION_FILES, type ActstreamMigration } from './migration-list.js';
