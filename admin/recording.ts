@@ -1,4 +1,5 @@
-import type { Recording } from 'actstream/adminjs';
+import type { ActionHandler, ActionResponse } from 'adminjs';
+import { recordedAsStaff as recordedWith, type AlsoRecord, type Recording } from 'actstream/adminjs';
 import { isDatabaseUnavailable, isUnstorableData } from '../db/errors.js';
 import { staffUserOf } from './auth.js';
 
@@ -15,3 +16,12 @@ export const appRecording: Recording = {
   rethrow: isDatabaseUnavailable,
   notice: (error) => (isUnstorableData(error) ? UNSTORABLE_MESSAGE : undefined),
 };
+
+/**
+ * One of AdminJS's write handlers wrapped as the actstream feature wraps the app resources' (with
+ * this app's recording), `alsoRecord` running after it in the same transaction: for resources that
+ * do not take the feature (the Follow resource).
+ */
+export function recordedAsStaff(handler: ActionHandler<ActionResponse>, alsoRecord?: AlsoRecord): ActionHandler<ActionResponse> {
+  return recordedWith(handler, { ...appRecording, afterSave: alsoRecord });
+}

@@ -18,7 +18,10 @@ export const NOT_SAVED_MESSAGE =
 
 /** How the admin's writes are recorded: who acts, and how a write that could not be recorded is answered. */
 export interface Recording {
-  /** Also recorded after every successful new and edit, in the same transaction as the save. */
+  /**
+   * Also recorded after every successful write this wraps, in the same transaction (the feature
+   * passes it to new and edit only).
+   */
   afterSave?: AlsoRecord;
   /**
    * The user who acts for the logged-in admin (an instance of a registered model). Default: the
