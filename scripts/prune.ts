@@ -1,5 +1,5 @@
 // `npm run prune -- --older-than 365d [--dry-run] [--batch 1000]`: deletes old actions in batches.
-import { pruneActions } from '../actstream/index.js';
+import { pruneActions } from 'actstream';
 import { parseArgs } from '../bench/args.js';
 import { connect } from '../db/connect.js';
 import { migrate } from '../db/migrate.js';

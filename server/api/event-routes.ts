@@ -1,6 +1,6 @@
 import { Router, type Request } from 'express';
 import { z } from 'zod';
-import { decodeCursor, InvalidCursorError, type LiveCursorFrom } from '../../actstream/index.js';
+import { decodeCursor, InvalidCursorError, type LiveCursorFrom } from 'actstream';
 import { tokenOwner } from '../../auth/tokens.js';
 import type { User } from '../../models/index.js';
 import { LiveClient, type AuthCheck } from '../events/sse-client.js';

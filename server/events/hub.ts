@@ -25,7 +25,7 @@ import {
   type LiveCursorFrom,
   type LogRead,
   type NotificationLogRow,
-} from '../../actstream/index.js';
+} from 'actstream';
 import type { Logger } from '../logging.js';
 import { HttpError } from '../shared/errors.js';
 import { actionJson, notificationJson } from '../shared/present.js';

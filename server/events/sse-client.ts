@@ -1,5 +1,5 @@
 import type { Request, Response } from 'express';
-import type { LiveCursor, LiveStream } from '../../actstream/index.js';
+import type { LiveCursor, LiveStream } from 'actstream';
 import type { User } from '../../models/index.js';
 
 /** Whether the credentials a stream was opened with still hold (a live session, an unrevoked token). */

@@ -1,4 +1,4 @@
-import type { LiveRole, LiveStream } from '../../actstream/index.js';
+import type { LiveRole, LiveStream } from 'actstream';
 import type { User } from '../../models/index.js';
 import { HttpError, unauthorized } from '../shared/errors.js';
 import { findObject, modelOf } from '../shared/objects.js';

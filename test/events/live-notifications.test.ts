@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
-import { Action, action, pruneActions } from '../../actstream/index.js';
+import { Action, action, pruneActions } from 'actstream';
 import { createApp } from '../../server/app.js';
 import { liveHubOf, type LiveHub } from '../../server/events/hub.js';
 import { GENEROUS_WRITE_LIMIT, database } from '../helpers/database.js';

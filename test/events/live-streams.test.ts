@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { action, follow } from '../../actstream/index.js';
+import { action, follow } from 'actstream';
 import { createApp } from '../../server/app.js';
 import { liveHubOf, type LiveHub } from '../../server/events/hub.js';
 import { Band, User } from '../../models/index.js';

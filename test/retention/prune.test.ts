@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { expect } from 'chai';
-import { Action, action, actorStream, pruneActions } from '../../actstream/index.js';
+import { Action, action, actorStream, pruneActions } from 'actstream';
 import { User } from '../../models/index.js';
 import { parseDuration } from '../../scripts/duration.js';
 import { database, resetDatabase } from '../helpers/database.js';
