@@ -104,6 +104,7 @@ describe('actstream installed into another app', function () {
       'actstream/timestamp-index.cjs',
       'actstream/create-notifications.cjs',
       'actstream/add-follow-list-indexes.cjs',
+      'actstream/create-change-log.cjs',
       'host/0001-members-and-notes',
     ]);
     const { tables } = await inspect(join(dir, 'app.sqlite'));
