@@ -1,9 +1,10 @@
 import type { Model, ModelStatic, Sequelize } from 'sequelize';
 import { ActstreamArgumentError } from './errors.js';
+import { installFeedHooks } from './feed.js';
 import { Action, Follow, defineModels } from './models.js';
 import { installNotificationCleanup } from './notification-cleanup.js';
 import { defineNotificationModels } from './notification-models.js';
-import { storeSettings } from './settings.js';
+import { storeSettings, type FeedMode, type FeedSettings } from './settings.js';
 import type { SqlMode } from './sql/index.js';
 import { useTransactionContext } from './transactions.js';
 
@@ -17,6 +18,27 @@ export interface SetupOptions {
    * variable, else 'fast'.
    */
   sql?: SqlMode;
+  /**
+   * The user feed: 'read' (default) reads it from the follows at every page; 'write' copies each
+   * public action into its followers' feeds when it is sent (actstream/feed.ts), so a page is one
+   * index range however many objects the user follows. Needs the create-feed-items migration.
+   */
+  feed?: FeedMode;
+  /** With feed 'write': items kept per user, the newest (default 1000). */
+  feedKeep?: number;
+  /** With feed 'write': objects with more followers than this are read at read time (default 10,000). */
+  feedHotFollowers?: number;
+}
+
+function checkFeed(options: SetupOptions): FeedSettings {
+  const mode = options.feed ?? 'read';
+  if (mode !== 'read' && mode !== 'write') throw new ActstreamArgumentError(`feed must be 'read' or 'write', got ${JSON.stringify(mode)}`);
+  const count = (name: string, value: number | undefined, fallback: number) => {
+    if (value === undefined) return fallback;
+    if (!Number.isInteger(value) || value < 1) throw new ActstreamArgumentError(`${name} must be a positive integer`);
+    return value;
+  };
+  return { mode, keep: count('feedKeep', options.feedKeep, 1000), hotFollowers: count('feedHotFollowers', options.feedHotFollowers, 10_000) };
 }
 
 function checkMode(mode: unknown, source: string): SqlMode {
@@ -38,13 +60,15 @@ export function setup(sequelize: Sequelize, options: SetupOptions): { Action: ty
   if (timezone !== undefined && timezone !== '+00:00') {
     throw new ActstreamArgumentError(`actstream needs Sequelize's default timezone '+00:00', got '${timezone}'`);
   }
+  const feed = checkFeed(options);
   const sql = options.sql !== undefined ? checkMode(options.sql, 'sql') : process.env.ACTSTREAM_SQL ? checkMode(process.env.ACTSTREAM_SQL, 'ACTSTREAM_SQL') : 'fast';
   if (Action.sequelize !== sequelize || Follow.sequelize !== sequelize) {
     defineModels(sequelize);
     defineNotificationModels(sequelize);
     installNotificationCleanup();
+    installFeedHooks();
   }
   useTransactionContext(sequelize.constructor as typeof Sequelize);
-  storeSettings({ sequelize, userModel: options.userModel, sql });
+  storeSettings({ sequelize, userModel: options.userModel, sql, feed });
   return { Action, Follow };
 }
