@@ -65,11 +65,13 @@ export function backfillObject(sql: SqlWriter, userId: string, role: Role, type:
   const w = new Writer(sql);
   const x = (column: string) => w.column('x', column);
   const columns = ['userId', 'actionId', 'timestamp'].map((c) => w.name(c));
+  // Written front to back (positional placeholders): the user first, then the conditions.
+  let text = `INSERT INTO ${w.name(FEED_ITEMS_TABLE)} (${columns.join(', ')}) SELECT ${w.value(userId)}, ${x('id')}, ${x('timestamp')} FROM ${w.name(ACTIONS_TABLE)} x WHERE `;
   const conditions = [`${x(`${role}Type`)} = ${w.literal(type)}`, `${x(`${role}Id`)} = ${w.value(id)}`, `${x('public')} = ${w.true}`];
   if (from) conditions.push(`${x('timestamp')} >= ${w.time(from)}`);
-  const head = `INSERT INTO ${w.name(FEED_ITEMS_TABLE)} (${columns.join(', ')}) SELECT ${w.value(userId)}, ${x('id')}, ${x('timestamp')} FROM ${w.name(ACTIONS_TABLE)} x WHERE ${and(conditions)}`;
+  text += and(conditions);
   const have = `SELECT 1 FROM ${w.name(FEED_ITEMS_TABLE)} i WHERE ${w.column('i', 'userId')} = ${w.value(userId)} AND ${w.column('i', 'timestamp')} = ${x('timestamp')} AND ${w.column('i', 'actionId')} = ${x('id')}`;
-  return w.statement(`${head} AND NOT EXISTS (${have})`);
+  return w.statement(`${text} AND NOT EXISTS (${have})`);
 }
 
 /** The time of the user's `n`-th newest feed item (none: they have fewer). */
@@ -109,12 +111,13 @@ export function itemsNoLongerFollowed(sql: SqlWriter, userId: string, type: stri
   const w = new Writer(sql);
   const a = (column: string) => w.column('a', column);
   const i = (column: string) => w.column('i', column);
+  const head =
+    `SELECT ${i('actionId')} AS ${w.name('actionId')} FROM ${w.name(FEED_ITEMS_TABLE)} i JOIN ${w.name(ACTIONS_TABLE)} a ON ${a('id')} = ${i('actionId')} AND ${a('timestamp')} = ${i('timestamp')} ` +
+    `WHERE ${i('userId')} = ${w.value(userId)}`;
+  // (Front to back: the user's value above, then these, in the order the text reads.)
   const about = ROLES.map((role) => `(${a(`${role}Type`)} = ${w.literal(type)} AND ${a(`${role}Id`)} = ${w.value(id)})`).join(' OR ');
   const followed = ROLES.map((role) => followedAs(w, role, { userId })).join(' OR ');
-  return w.statement(
-    `SELECT ${i('actionId')} AS ${w.name('actionId')} FROM ${w.name(FEED_ITEMS_TABLE)} i JOIN ${w.name(ACTIONS_TABLE)} a ON ${a('id')} = ${i('actionId')} AND ${a('timestamp')} = ${i('timestamp')} ` +
-      `WHERE ${i('userId')} = ${w.value(userId)} AND (${about}) AND NOT (${followed})`,
-  );
+  return w.statement(`${head} AND (${about}) AND NOT (${followed})`);
 }
 
 /** One row of feedState: the user's horizon ('h'), or a follow of a hot object ('f'). */
