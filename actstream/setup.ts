@@ -22,23 +22,32 @@ export interface SetupOptions {
    * The user feed: 'read' (default) reads it from the follows at every page; 'write' copies each
    * public action into its followers' feeds when it is sent (actstream/feed.ts), so a page is one
    * index range however many objects the user follows. Needs the create-feed-items migration.
+   * Default: the ACTSTREAM_FEED environment variable, else 'read'.
    */
   feed?: FeedMode;
-  /** With feed 'write': items kept per user, the newest (default 1000). */
+  /** With feed 'write': items kept per user, the newest (default ACTSTREAM_FEED_KEEP, else 1000). */
   feedKeep?: number;
-  /** With feed 'write': objects with more followers than this are read at read time (default 10,000). */
+  /** With feed 'write': objects with more follows than this are read at read time (default ACTSTREAM_FEED_HOT_FOLLOWERS, else 10,000). */
   feedHotFollowers?: number;
 }
 
+/** A whole number from the option, else the environment variable, else the default. */
+function count(name: string, value: number | undefined, variable: string, fallback: number): number {
+  const env = process.env[variable];
+  const given = value !== undefined ? value : env ? Number(env) : fallback;
+  if (!Number.isInteger(given) || given < 1) throw new ActstreamArgumentError(`${value !== undefined ? name : variable} must be a positive integer`);
+  return given;
+}
+
+/** The feed options; each defaults to its environment variable (ACTSTREAM_FEED, …), then to read fan-out. */
 function checkFeed(options: SetupOptions): FeedSettings {
-  const mode = options.feed ?? 'read';
-  if (mode !== 'read' && mode !== 'write') throw new ActstreamArgumentError(`feed must be 'read' or 'write', got ${JSON.stringify(mode)}`);
-  const count = (name: string, value: number | undefined, fallback: number) => {
-    if (value === undefined) return fallback;
-    if (!Number.isInteger(value) || value < 1) throw new ActstreamArgumentError(`${name} must be a positive integer`);
-    return value;
+  const mode = options.feed ?? process.env.ACTSTREAM_FEED ?? 'read';
+  if (mode !== 'read' && mode !== 'write') throw new ActstreamArgumentError(`feed (ACTSTREAM_FEED) must be 'read' or 'write', got ${JSON.stringify(mode)}`);
+  return {
+    mode,
+    keep: count('feedKeep', options.feedKeep, 'ACTSTREAM_FEED_KEEP', 1000),
+    hotFollowers: count('feedHotFollowers', options.feedHotFollowers, 'ACTSTREAM_FEED_HOT_FOLLOWERS', 10_000),
   };
-  return { mode, keep: count('feedKeep', options.feedKeep, 1000), hotFollowers: count('feedHotFollowers', options.feedHotFollowers, 10_000) };
 }
 
 function checkMode(mode: unknown, source: string): SqlMode {
