@@ -1,5 +1,5 @@
 import type { CreateOptions, DestroyOptions, InstanceUpdateOptions, Transaction } from 'sequelize';
-import { Follow } from './models.js';
+import { Follow, type Action } from './models.js';
 import { currentBackend, currentSettings } from './settings.js';
 import { dateFromText } from './sql/datetime.js';
 import {
@@ -11,6 +11,7 @@ import {
   deleteItemsBefore,
   deleteItemsOf,
   deleteItemsOfActions,
+  fanOutAction,
   fanOutActions,
   followsOver,
   horizonOf,
@@ -59,11 +60,21 @@ const FAN_OUT_CHUNK = 1000;
  * Copies the public ones of just-sent actions into their followers' feeds, in `transaction` (the
  * send's). The caller makes the send and this one all or nothing.
  */
-export async function fanOutToFeeds(sent: readonly { id: number; timestamp: Date; public: boolean }[], transaction: Transaction | undefined): Promise<void> {
+export async function fanOutToFeeds(sent: readonly Action[], transaction: Transaction | undefined): Promise<void> {
   const shown = sent.filter((a) => a.public);
   if (shown.length === 0) return;
   const backend = currentBackend();
   await backend.session(transaction, 'write', async (session) => {
+    if (shown.length === 1) {
+      const [a] = shown;
+      const refs = ROLES.flatMap((role) => {
+        const type = a[`${role}Type`];
+        const id = a[`${role}Id`];
+        return type !== null && id !== null ? [{ role, type, id }] : [];
+      });
+      await session.execute(fanOutAction(backend.sql, { id: a.id, timestamp: a.timestamp, refs }));
+      return;
+    }
     for (let start = 0; start < shown.length; start += FAN_OUT_CHUNK) {
       const chunk = shown.slice(start, start + FAN_OUT_CHUNK);
       const times = chunk.map((a) => a.timestamp.getTime());

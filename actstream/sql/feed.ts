@@ -225,3 +225,29 @@ export function deleteAllItemsBefore(sql: SqlWriter, before: Date): Statement {
   const w = new Writer(sql);
   return w.statement(`DELETE FROM ${w.name(FEED_ITEMS_TABLE)} WHERE ${w.name('timestamp')} < ${w.time(before)}`);
 }
+
+/** An action to copy into feeds, with the objects it names. */
+export interface SentAction {
+  id: number;
+  timestamp: Date;
+  refs: { role: Role; type: string; id: string }[];
+}
+
+/**
+ * fanOutActions for one action, whose objects are known: a statement on the follows alone, which
+ * plans in a fraction of the time of the three joins (on PostgreSQL planning those took ~2 ms,
+ * more than a send). Each follower once, in a derived table (its DISTINCT on a typed column).
+ */
+export function fanOutAction(sql: SqlWriter, sent: SentAction): Statement {
+  const w = new Writer(sql);
+  const f = (column: string) => w.column('f', column);
+  const columns = ['userId', 'actionId', 'timestamp'].map((c) => w.name(c));
+  let text = `INSERT INTO ${w.name(FEED_ITEMS_TABLE)} (${columns.join(', ')}) SELECT d.${columns[0]}, ${w.value(sent.id)}, ${w.time(sent.timestamp)} FROM (`;
+  const followed = sent.refs.map(({ role, type, id }) => {
+    const conditions = [`${f('contentType')} = ${w.literal(type)}`, `${f('objectId')} = ${w.value(id)}`];
+    if (role !== 'actor') conditions.push(`${f('actorOnly')} = ${w.false}`);
+    return `(${conditions.join(' AND ')})`;
+  });
+  text += `SELECT DISTINCT ${f('userId')} AS ${columns[0]} FROM ${w.name(FOLLOWS_TABLE)} f WHERE (${followed.join(' OR ')}) AND NOT ${hot(w, f('contentType'), f('objectId'))}) d`;
+  return w.statement(text);
+}
