@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import type { Sequelize, Transaction } from 'sequelize';
-import { Action, Follow, action, follow, setup, trimFeeds, unfollow, userStream, type StreamPage } from '../../actstream/index.js';
+import { Action, Follow, action, atomically, follow, setup, trackModel, trimFeeds, unfollow, userStream, type StreamPage } from '../../actstream/index.js';
 import { Group, User } from '../../models/index.js';
 import { database, resetDatabase } from '../helpers/database.js';
 import { at, ids, makeGroup, makeUser, recordQueries } from './fixtures.js';
@@ -107,6 +107,25 @@ describe('feed write: fan-out on write', () => {
       .catch(() => undefined);
     expect(await items(sequelize, ann)).to.deep.equal([]);
     expect(await Action.count()).to.equal(0);
+  });
+
+  it('an action sent in a savepoint of a savepoint rolls back with it (Sequelize once reused the savepoint name)', async () => {
+    // Tracked creates send their actions in a savepoint of the create's transaction (feed 'write').
+    const stop = trackModel(Group, { create: 'created' });
+    try {
+      await follow(ann, climbers, { actorOnly: false, sendAction: false });
+      await atomically(async () => {
+        await Group.create({ name: 'Outer' });
+        await atomically(async () => {
+          await Group.create({ name: 'Inner' });
+          throw new Error('inner fails');
+        }).catch(() => undefined);
+      });
+    } finally {
+      stop();
+    }
+    expect((await Group.findAll({ order: [['id', 'ASC']] })).map((g) => g.name)).to.deep.equal(['Climbers', 'Outer']);
+    expect(await Action.count()).to.equal(1);
   });
 
   it('unfollow removes what only that follow brought in, in the same transaction', async () => {
