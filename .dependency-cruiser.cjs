@@ -46,6 +46,13 @@ module.exports = {
       to: { path: '^server/(api|feeds|pages)/' },
     },
     {
+      name: 'live-events-below-the-routers',
+      comment: 'server/events (the live streams hub) is used by the API and the app, never the other way.',
+      severity: 'error',
+      from: { path: '^server/events/' },
+      to: { path: '^server/(api|feeds|pages)/' },
+    },
+    {
       name: 'routers-do-not-import-each-other',
       severity: 'error',
       from: { path: '^server/(api|feeds|pages)/' },

@@ -17,7 +17,7 @@ export class InvalidCursorError extends Error {
   constructor(
     detail: string,
     /** The option (and query parameter) that held it. */
-    readonly parameter: 'before' | 'after' = 'before',
+    readonly parameter: 'before' | 'after' | 'lastEventId' = 'before',
   ) {
     super(`Malformed cursor: ${detail}`);
   }

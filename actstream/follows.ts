@@ -167,8 +167,9 @@ export async function isFollowing(user: Model, obj: Model, options: FlagOption =
  * How many users follow `obj` (under `flag`, or under any flag, each user once): the number the
  * followers() list adds up to. One statement on the follows' object index.
  */
-export async function followerCount(obj: Model, options: FlagOption = {}): Promise<number> {
-  const it = referenceOf(obj);
+export async function followerCount(obj: Model | Reference, options: FlagOption = {}): Promise<number> {
+  // A plain reference counts without loading the object (a cache check has only the reference).
+  const it = 'type' in obj && 'id' in obj && !('dataValues' in obj) ? (obj as Reference) : referenceOf(obj as Model);
   const where = { contentType: it.type, objectId: it.id, ...flagWhere(options.flag) };
   const transaction = options.transaction ?? ambientTransaction();
   return Follow.count({ where, distinct: true, col: 'userId', transaction });
@@ -267,6 +268,7 @@ export async function following(user: Model, options: FollowingOptions = {}): Pr
   const where: WhereOptions<Follow> = types ? { contentType: { [Op.in]: types } } : {};
   const { rows, next } = await pageOfFollows({ userId: me.id }, where, options.flag, options, ['contentType', 'objectId']);
   const references: Reference[] = rows.map((f) => ({ type: f.contentType, id: f.objectId }));
-  const loaded = await loadObjects(references, options.transaction ?? undefined);
+  // Whole instances: the caller gets users and objects, not labels.
+  const loaded = await loadObjects(references, options.transaction ?? undefined, { whole: true });
   return { following: references.map((r) => loaded.get(`${r.type}\0${r.id}`)).filter((o): o is Model => o !== undefined), next };
 }

@@ -36,8 +36,10 @@ export {
   type StreamOptions,
   type UserStreamOptions,
   type StreamPage,
+  type StreamSubject,
 } from './streams.js';
-export { loadReferences, loadObjects } from './references.js';
+export { loadReferences, loadObjects, referencesOf, referenceKey } from './references.js';
+export { objectVersions, versionOf } from './versions.js';
 export { labelOf, labelOfReference } from './labels.js';
 export { timesince } from './timesince.js';
 export { withActor, currentActor, withoutTracking, whenTrackingFails, type TrackingFailureHandler } from './context.js';
@@ -96,3 +98,8 @@ export {
   type GroupActor,
   type GroupedPage,
 } from './grouping.js';
+// Live streams: the actions log read in id order, positions with gaps, and the wake-up signal.
+export { ActionLogTail, readSince, DEFAULT_SETTLE_MS } from './live-tail.js';
+export { advance, isUnseen, encodePosition, decodePosition, MAX_CURSOR_GAPS, type LogPosition, type LogRead } from './live-position.js';
+export { feedFollows, inStream, isUser, FeedFollows, type LiveStream, type LiveRole } from './live-match.js';
+export { watchChanges, type ChangeWatcher, type ChangeWatchOptions } from './sql/changes/index.js';

@@ -1,6 +1,6 @@
 import { Op, type Model, type Transaction } from 'sequelize';
 import type { Action } from './models.js';
-import { modelNamed, type AnyModel, type Reference } from './registry.js';
+import { modelNamed, referenceAttributes, referenceOf, type AnyModel, type Reference } from './registry.js';
 import { currentBackend } from './settings.js';
 import type { SqlSession } from './sql/index.js';
 
@@ -11,6 +11,11 @@ const ROLES: Role[] = ['actor', 'target', 'actionObject'];
 
 /** Loaded objects, keyed "<type>\0<id>". */
 type Loaded = Map<string, Model>;
+
+/** The key of a reference in the maps below: "<type>\0<id>". */
+export function referenceKey(type: string, id: string): string {
+  return `${type}\0${id}`;
+}
 
 interface Wanted {
   type: string;
@@ -23,9 +28,11 @@ function isScoped(model: AnyModel): boolean {
   return Boolean(model.options.paranoid) || Object.keys(model.options.defaultScope ?? {}).length > 0;
 }
 
-function wantedOf(references: Iterable<Reference>): Wanted[] {
+/** The references to read, by model, leaving out those already `loaded`. */
+function wantedOf(references: Iterable<Reference>, loaded?: Loaded): Wanted[] {
   const idsByType = new Map<string, Set<string>>();
   for (const { type, id } of references) {
+    if (loaded?.has(referenceKey(type, id))) continue;
     let ids = idsByType.get(type);
     if (!ids) idsByType.set(type, (ids = new Set()));
     ids.add(id);
@@ -40,7 +47,7 @@ function wantedOf(references: Iterable<Reference>): Wanted[] {
 }
 
 function keep(loaded: Loaded, { type, model }: Wanted, rows: Model[]): void {
-  for (const row of rows) loaded.set(`${type}\0${String(row.get(model.primaryKeyAttribute))}`, row);
+  for (const row of rows) loaded.set(referenceKey(type, String(row.get(model.primaryKeyAttribute))), row);
 }
 
 /**
@@ -48,27 +55,59 @@ function keep(loaded: Loaded, { type, model }: Wanted, rows: Model[]): void {
  * scoped ones afterwards: findAll takes a connection of its own, which must not wait for the pool
  * while the session holds one.
  */
-async function loadIn(session: SqlSession, wanted: Wanted[], loaded: Loaded, transaction: Transaction | undefined): Promise<() => Promise<void>> {
+async function loadIn(
+  session: SqlSession,
+  wanted: Wanted[],
+  loaded: Loaded,
+  transaction: Transaction | undefined,
+  attributesOf: (model: AnyModel) => readonly string[] | undefined = referenceAttributes,
+): Promise<() => Promise<void>> {
   const scoped = wanted.filter((w) => isScoped(w.model));
-  await Promise.all(wanted.filter((w) => !isScoped(w.model)).map(async (w) => keep(loaded, w, await session.objects(w.model, w.ids))));
+  await Promise.all(
+    wanted.filter((w) => !isScoped(w.model)).map(async (w) => keep(loaded, w, await session.objects(w.model, w.ids, attributesOf(w.model)))),
+  );
   return async () => {
     await Promise.all(
-      scoped.map(async (w) => keep(loaded, w, await w.model.findAll({ where: { [w.model.primaryKeyAttribute]: { [Op.in]: w.ids } }, transaction }))),
+      scoped.map(async (w) => {
+        const attributes = attributesOf(w.model);
+        const where = { [w.model.primaryKeyAttribute]: { [Op.in]: w.ids } };
+        keep(loaded, w, await w.model.findAll({ where, attributes: attributes ? [...attributes] : undefined, transaction }));
+      }),
     );
   };
 }
 
-/** Loads the objects behind `references`, one query per model; the map is keyed "<type>\0<id>". */
-export async function loadObjects(references: Iterable<Reference>, transaction?: Transaction): Promise<Map<string, Model>> {
+/** Objects the caller holds already (a stream's own object), so that a page does not read them again. */
+function loadedWith(known: readonly Model[]): Loaded {
+  const loaded: Loaded = new Map();
+  for (const object of known) {
+    const { type, id } = referenceOf(object);
+    loaded.set(referenceKey(type, id), object);
+  }
+  return loaded;
+}
+
+/**
+ * Loads the objects behind `references`, one query per model; the map is keyed "<type>\0<id>"
+ * (referenceKey). Models with a declared label (registry.labelledBy) are read with only what a
+ * label needs; `whole: true` reads every attribute.
+ */
+export async function loadObjects(
+  references: Iterable<Reference>,
+  transaction?: Transaction,
+  { whole = false }: { whole?: boolean } = {},
+): Promise<Map<string, Model>> {
   const wanted = wantedOf(references);
   const loaded: Loaded = new Map();
   if (wanted.length === 0) return loaded;
-  const rest = await currentBackend().session(transaction, 'read', (session) => loadIn(session, wanted, loaded, transaction));
+  const attributesOf = whole ? () => undefined : referenceAttributes;
+  const rest = await currentBackend().session(transaction, 'read', (session) => loadIn(session, wanted, loaded, transaction, attributesOf));
   await rest();
   return loaded;
 }
 
-function referencesOf(actions: Action[]): Reference[] {
+/** Every object the actions refer to (actor, target, action object), repeats included. */
+export function referencesOf(actions: readonly Action[]): Reference[] {
   const references: Reference[] = [];
   for (const action of actions) {
     for (const role of ROLES) {
@@ -85,7 +124,7 @@ function assign(actions: Action[], loaded: Loaded): void {
     for (const role of ROLES) {
       const type = action[`${role}Type`];
       const id = action[`${role}Id`];
-      action[role] = type !== null && id !== null ? (loaded.get(`${type}\0${id}`) ?? null) : null;
+      action[role] = type !== null && id !== null ? (loaded.get(referenceKey(type, id)) ?? null) : null;
     }
   }
 }
@@ -94,17 +133,30 @@ function assign(actions: Action[], loaded: Loaded): void {
  * For a page read in `session`: loads its plain models' objects there, and returns what finishes
  * the job once the session is over (scoped models, then `actor`, `target`, `actionObject` set).
  */
-export async function loadReferencesIn(session: SqlSession, actions: Action[], transaction: Transaction | undefined): Promise<() => Promise<void>> {
-  const loaded: Loaded = new Map();
-  const rest = await loadIn(session, wantedOf(referencesOf(actions)), loaded, transaction);
+export async function loadReferencesIn(
+  session: SqlSession,
+  actions: Action[],
+  transaction: Transaction | undefined,
+  known: readonly Model[] = [],
+): Promise<() => Promise<void>> {
+  const loaded = loadedWith(known);
+  const rest = await loadIn(session, wantedOf(referencesOf(actions), loaded), loaded, transaction);
   return async () => {
     await rest();
     assign(actions, loaded);
   };
 }
 
-/** Sets `actor`, `target` and `actionObject` on each action (null where the object is gone). */
-export async function loadReferences(actions: Action[], transaction?: Transaction): Promise<void> {
-  const loaded = await loadObjects(referencesOf(actions), transaction);
+/**
+ * Sets `actor`, `target` and `actionObject` on each action (null where the object is gone); the
+ * `known` objects are used as they are, not read again.
+ */
+export async function loadReferences(actions: Action[], transaction?: Transaction, known: readonly Model[] = []): Promise<void> {
+  const loaded = loadedWith(known);
+  const wanted = wantedOf(referencesOf(actions), loaded);
+  if (wanted.length > 0) {
+    const rest = await currentBackend().session(transaction, 'read', (session) => loadIn(session, wanted, loaded, transaction));
+    await rest();
+  }
   assign(actions, loaded);
 }

@@ -12,6 +12,8 @@ export interface Reference {
 }
 
 const models = new Map<string, AnyModel>();
+/** Per model, the attributes its label (toString) reads, when the app declared them. */
+const labels = new WeakMap<AnyModel, readonly string[]>();
 
 function modelClassOf(modelOrInstance: AnyModel | Model): AnyModel {
   return (typeof modelOrInstance === 'function' ? modelOrInstance : modelOrInstance.constructor) as AnyModel;
@@ -39,6 +41,19 @@ export const registry = {
   isRegistered(modelOrInstance: AnyModel | Model): boolean {
     const model = modelClassOf(modelOrInstance);
     return models.get(model.name) === model;
+  },
+
+  /**
+   * Declares the attributes the model's label (its toString) reads. The objects a stream page
+   * loads (actor, target, action object) are then read with only these, the primary key and
+   * updatedAt: a label and a link need no more, and nothing else (a password hash) is read.
+   * Undeclared models are read whole. Misspelt names throw.
+   */
+  labelledBy(model: AnyModel, attributes: readonly string[]): void {
+    const known = model.getAttributes();
+    const unknown = attributes.filter((name) => !(name in known));
+    if (unknown.length) throw new ActstreamArgumentError(`${model.name} has no attribute ${unknown.join(', ')}`);
+    labels.set(model, [...attributes]);
   },
 
   /** The registered models, by name. */
@@ -70,6 +85,23 @@ export function referenceOf(instance: Model): Reference {
     throw new ActstreamArgumentError(`${model.name} instance has no ${model.primaryKeyAttribute}: save it first`);
   }
   return { type: model.name, id: String(id) };
+}
+
+/** The attribute Sequelize keeps the model's update time in, if it keeps one. */
+export function updatedAtAttribute(model: AnyModel): string | undefined {
+  return (model as unknown as { _timestampAttributes?: { updatedAt?: string } })._timestampAttributes?.updatedAt || undefined;
+}
+
+/**
+ * What a stream reads of a referenced object of `model`: the primary key, the label's attributes
+ * and updatedAt when the app declared the label's (registry.labelledBy); undefined (everything)
+ * otherwise.
+ */
+export function referenceAttributes(model: AnyModel): readonly string[] | undefined {
+  const label = labels.get(model);
+  if (!label) return undefined;
+  const updatedAt = updatedAtAttribute(model);
+  return [...new Set([model.primaryKeyAttribute, ...label, ...(updatedAt ? [updatedAt] : [])])];
 }
 
 /** The model name of a registered model or instance. */

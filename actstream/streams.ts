@@ -3,7 +3,8 @@ import { decodeCursor, encodeCursor } from './cursor.js';
 import { ActstreamArgumentError } from './errors.js';
 import type { Action } from './models.js';
 import { loadReferencesIn } from './references.js';
-import { referenceOf, registeredModel, type AnyModel } from './registry.js';
+import { modelNamed, referenceOf, registeredModel, type AnyModel, type Reference } from './registry.js';
+import { NotRegisteredError } from './errors.js';
 import { actionFromRow } from './rows.js';
 import { currentBackend, currentSettings } from './settings.js';
 import { dateFromText } from './sql/datetime.js';
@@ -22,6 +23,16 @@ export interface StreamOptions {
   /** Only actions at or before this time. */
   until?: Date;
   transaction?: Transaction | null;
+  /**
+   * false: leave `actor`, `target` and `actionObject` unloaded (call loadReferences later, or only
+   * look at the rows: e.g. to tell whether a page changed). Default true.
+   */
+  references?: boolean;
+  /**
+   * Objects the caller has just read (the stream's own object, say): used as the actions'
+   * references as they are instead of being read again.
+   */
+  loaded?: readonly Model[];
 }
 
 export interface UserStreamOptions extends StreamOptions {
@@ -89,9 +100,14 @@ interface ReadPage extends StreamPage {
 }
 
 /** The page from `limit + 1` rows: the first `limit`, their objects loaded, and the cursor if there is more. */
-async function finish(session: SqlSession, rows: Action[], limit: number, transaction: Transaction | undefined): Promise<ReadPage> {
+async function finish(
+  session: SqlSession,
+  rows: Action[],
+  limit: number,
+  options: StreamOptions,
+): Promise<ReadPage> {
   const actions = rows.slice(0, limit);
-  const rest = await loadReferencesIn(session, actions, transaction);
+  const rest = options.references === false ? undefined : await loadReferencesIn(session, actions, options.transaction ?? undefined, options.loaded);
   const last = actions[actions.length - 1];
   const next = rows.length > limit ? encodeCursor({ timestamp: last.timestamp, id: last.id }) : null;
   return { actions, next, rest };
@@ -112,33 +128,43 @@ async function onePage(options: StreamOptions, readPage: PageReader): Promise<St
 async function page(branches: Branch[], options: StreamOptions): Promise<StreamPage> {
   return onePage(options, async (session, sql, limit, filters) => {
     const rows = await read(session, branchesPage(sql, branches, filters, limit + 1));
-    return finish(session, rows, limit, options.transaction ?? undefined);
+    return finish(session, rows, limit, options);
   });
 }
 
 const publicOnly = (...equals: [string, string][]): Branch => ({ equals });
 
+/** A stream's object: an instance, or a reference to one (a registered model's name and an id) that need not be read. */
+export type StreamSubject = Model | Reference;
+
+function subjectOf(obj: StreamSubject): Reference {
+  const ref = obj as Partial<Reference> | null;
+  if (typeof (obj as Model | null)?.get === 'function' || typeof ref?.type !== 'string' || typeof ref.id !== 'string') return referenceOf(obj as Model);
+  if (!modelNamed(ref.type)) throw new NotRegisteredError(ref.type);
+  return { type: ref.type, id: ref.id };
+}
+
 /** Actions where `obj` is the actor. */
-export async function actorStream(obj: Model, options: StreamOptions = {}): Promise<StreamPage> {
-  const { type, id } = referenceOf(obj);
+export async function actorStream(obj: StreamSubject, options: StreamOptions = {}): Promise<StreamPage> {
+  const { type, id } = subjectOf(obj);
   return page([publicOnly(['actorType', type], ['actorId', id])], options);
 }
 
 /** Actions where `obj` is the target. */
-export async function targetStream(obj: Model, options: StreamOptions = {}): Promise<StreamPage> {
-  const { type, id } = referenceOf(obj);
+export async function targetStream(obj: StreamSubject, options: StreamOptions = {}): Promise<StreamPage> {
+  const { type, id } = subjectOf(obj);
   return page([publicOnly(['targetType', type], ['targetId', id])], options);
 }
 
 /** Actions where `obj` is the action object. */
-export async function actionObjectStream(obj: Model, options: StreamOptions = {}): Promise<StreamPage> {
-  const { type, id } = referenceOf(obj);
+export async function actionObjectStream(obj: StreamSubject, options: StreamOptions = {}): Promise<StreamPage> {
+  const { type, id } = subjectOf(obj);
   return page([publicOnly(['actionObjectType', type], ['actionObjectId', id])], options);
 }
 
 /** Actions where `obj` plays any role. */
-export async function anyStream(obj: Model, options: StreamOptions = {}): Promise<StreamPage> {
-  const { type, id } = referenceOf(obj);
+export async function anyStream(obj: StreamSubject, options: StreamOptions = {}): Promise<StreamPage> {
+  const { type, id } = subjectOf(obj);
   return page(
     [
       publicOnly(['actorType', type], ['actorId', id]),
@@ -249,20 +275,19 @@ export async function userStream(user: Model, options: UserStreamOptions = {}): 
   if (!(user instanceof userModel)) throw new ActstreamArgumentError(`userStream expects a ${userModel.name} instance`);
   const me = referenceOf(user);
   return onePage(options, async (session, sql, limit, filters) => {
-    const transaction = options.transaction ?? undefined;
     const followed = followedFilter(me, options);
     const size = limit + 1;
     if (feedWrites()) {
       const written = await pageFromItems(session, sql, me, options, filters, size);
-      if (written) return finish(session, written, limit, transaction);
+      if (written) return finish(session, written, limit, options);
     }
     const walked = await read(session, followedWalk(sql, followed, filters, size, WALK_PER_ROW * size));
-    if (walked.length === size) return finish(session, walked, limit, transaction);
+    if (walked.length === size) return finish(session, walked, limit, options);
 
     const heads = (await session.select(feedHeads(sql, followed, filters, BRANCHES_PER_ACTION * size))) as unknown as FeedHead[];
     if (heads.length === 0) return { actions: [], next: null };
     const { branches, bound } = branchesOfHeads(heads, me, options, size);
     const rows = await read(session, branchesPage(sql, branches, { ...filters, notBelow: bound }, size));
-    return finish(session, rows, limit, transaction);
+    return finish(session, rows, limit, options);
   });
 }

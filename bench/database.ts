@@ -33,6 +33,8 @@ async function empty(sequelize: Sequelize): Promise<void> {
 
 export interface BenchDatabase {
   sequelize: Sequelize;
+  /** The database's URL (DATABASE_URL, or the temporary SQLite file's), for a server started on it. */
+  url: string;
   /** Closes the connection and removes the temporary SQLite file, if one was made. */
   close: () => Promise<void>;
 }
@@ -53,6 +55,7 @@ export async function openBenchDatabase(options: Options = {}, url: string | und
   await empty(sequelize);
   return {
     sequelize,
+    url,
     close: async () => {
       await sequelize.close();
       if (dir) rmSync(dir, { recursive: true, force: true });

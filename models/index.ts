@@ -35,6 +35,14 @@ export function initModels(sequelize: Sequelize): void {
 
   setup(sequelize, { userModel: User });
   registry.register(...appModels);
+  // What each model's label (toString) reads: a stream page reads no more of the objects it shows
+  // (never a user's email or password hash). A Comment reads as "Comment <id>".
+  registry.labelledBy(User, ['name']);
+  registry.labelledBy(Group, ['name']);
+  registry.labelledBy(Comment, []);
+  registry.labelledBy(Band, ['name']);
+  registry.labelledBy(Location, ['name', 'city']);
+  registry.labelledBy(Concert, ['title']);
 }
 
 /**

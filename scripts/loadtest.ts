@@ -1,9 +1,12 @@
-// `npm run loadtest -- [--seconds 30] [--clients 200] [--max-requests N] [--json]`
+// `npm run loadtest -- [--seconds 30] [--clients 200] [--max-requests N] [--compiled] [--workers N] [--json]`
+// (--compiled: the built app, dist/, as `npm start` runs it, with --workers processes, default one per CPU)
 // Starts the real app (server/index.ts) on 127.0.0.1 against DATABASE_URL or a fresh SQLite file,
 // runs concurrent clients (API actions with bearer tokens and sessions, follows, admin edits), then
 // checks that every acknowledged write is in the database exactly once. Exit code 1 if anything was
 // lost or duplicated, or a request failed without being told why.
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -31,6 +34,8 @@ const { values } = parseArgs({
     clients: { type: 'string' },
     'max-requests': { type: 'string' },
     json: { type: 'boolean', default: false },
+    compiled: { type: 'boolean', default: false },
+    workers: { type: 'string' },
   },
 });
 const seconds = bounded('seconds', values.seconds, 30, 600);
@@ -52,7 +57,14 @@ const world = await seedLoadWorld(clients);
 
 // The write limit stays on (its counters are part of the load) but out of the way: this measures
 // durability, not the limit (test/http/write-limit.test.ts does).
-const server = await startServer({ databaseUrl, logFile, env: { LOG_LEVEL: process.env.LOADTEST_LOG_LEVEL ?? 'warn', WRITE_LIMIT: process.env.WRITE_LIMIT ?? '1000000' } });
+const workers = bounded('workers', values.workers, values.compiled ? availableParallelism() : 1, 64);
+if (values.compiled) execFileSync(process.execPath, ['scripts/build.mjs'], { stdio: ['ignore', 'ignore', 'inherit'] });
+const server = await startServer({
+  databaseUrl,
+  logFile,
+  env: { LOG_LEVEL: process.env.LOADTEST_LOG_LEVEL ?? 'warn', WRITE_LIMIT: process.env.WRITE_LIMIT ?? '1000000', WORKERS: String(workers) },
+  ...(values.compiled ? { nodeArgs: ['--enable-source-maps', 'dist/server/index.js'] } : {}),
+});
 // On stderr even with --json: the fault test waits for this line before it stops the database.
 console.error(`load started on ${server.baseUrl} (server log: ${logFile}); ${clients} clients for ${seconds} s`);
 const run = await runLoad({ baseUrl: server.baseUrl, world, seconds, maxRequests });

@@ -16,6 +16,7 @@ import { readYourWrites } from './middleware/read-your-writes.js';
 import { writeLimit } from './middleware/write-limit.js';
 import { rejectCrossSiteWrites, securityHeaders } from './middleware/security.js';
 import { pagesRouter } from './pages/router.js';
+import { LiveHub, registerLiveHub, type LiveHubOptions } from './events/hub.js';
 import { asText, errorHandler } from './shared/errors.js';
 
 export interface AppOptions {
@@ -23,6 +24,8 @@ export interface AppOptions {
   config: ServerConfig;
   /** Request logs (pino); apps built in tests log nothing unless given one. */
   logger?: Logger;
+  /** Live streams' limits and timings (tests shorten them). */
+  live?: Omit<LiveHubOptions, 'sequelize' | 'logger'>;
 }
 
 /**
@@ -30,9 +33,11 @@ export interface AppOptions {
  * (which parses its own bodies, so before any body parser), the JSON API, the feeds, the pages, and
  * a last error handler. Tests build it on any database.
  */
-export async function createApp({ sequelize, config, logger }: AppOptions): Promise<Express> {
+export async function createApp({ sequelize, config, logger, live }: AppOptions): Promise<Express> {
   const app = express();
   app.disable('x-powered-by');
+  // ETags are set where a page is cacheable (server/shared/freshness.ts), not hashed from every body.
+  app.set('etag', false);
   app.set('trust proxy', config.trustProxy ?? false);
   app.use(requestLogging(logger ?? silentLogger()), retryAfterOn503, securityHeaders({ production: config.production }), rejectCrossSiteWrites, rejectNulInUrl);
   app.use(healthRoutes(sequelize));
@@ -46,9 +51,12 @@ export async function createApp({ sequelize, config, logger }: AppOptions): Prom
   const limitSettings = config.writeLimit ?? DEFAULT_WRITE_LIMIT;
   const writesLimited: RequestHandler =
     limitSettings === false ? (_req, _res, next) => next() : writeLimit(new DatabaseRateLimitStore(sequelize, 'writes:'), limitSettings);
-  app.use('/api', apiRouter({ sessions: sessions.middleware, writesLimited, loginStore: loginStore('api') }));
+  // One hub per app: it starts listening for changes at the first live stream, not before.
+  const hub = new LiveHub({ sequelize, logger, ...live });
+  registerLiveHub(app, hub);
+  app.use('/api', apiRouter({ sessions: sessions.middleware, writesLimited, loginStore: loginStore('api'), live: hub }));
   app.use('/feeds', feedsRouter());
-  app.use(pagesRouter({ sessions: sessions.middleware, secret: config.sessionSecret, loginStore: loginStore('pages'), writesLimited }));
+  app.use(pagesRouter({ sessions: sessions.middleware, secret: config.sessionSecret, loginStore: loginStore('pages'), writesLimited, liveCursor: () => hub.cursor() }));
   // Errors no router answered (the admin's): never a stack trace.
   app.use(errorHandler(asText));
   return app;

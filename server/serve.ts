@@ -4,6 +4,7 @@ import type { Sequelize } from 'sequelize';
 import type { ServerConfig } from '../config/server.js';
 import { createApp } from './app.js';
 import { keepActionPartitionsDaily } from './partitions.js';
+import { liveHubOf } from './events/hub.js';
 import type { Logger } from './logging.js';
 import { shutdownGracefully, stopOnSignals } from './shutdown.js';
 
@@ -19,6 +20,7 @@ export async function serve(sequelize: Sequelize, config: ServerConfig, logger: 
   logger.info({ port: actual, url: `http://${host ?? 'localhost'}:${actual}` }, 'listening');
   const timeoutMs = Number(process.env.SHUTDOWN_TIMEOUT_MS ?? 10_000);
   keepActionPartitionsDaily(sequelize, logger);
-  stopOnSignals(shutdownGracefully(server, { logger, release: () => sequelize.close(), timeoutMs }));
+  const drain = async () => liveHubOf(app)?.close();
+  stopOnSignals(shutdownGracefully(server, { logger, release: () => sequelize.close(), drain, timeoutMs }));
   return server;
 }

@@ -7,6 +7,8 @@ export interface ShutdownOptions {
   release: () => Promise<void>;
   /** How long in-flight requests may take before connections are cut and the process exits 1. */
   timeoutMs?: number;
+  /** Ends what never finishes by itself (live streams) once new connections are refused. */
+  drain?: () => Promise<void>;
   /** Ends the process (tests of this module pass their own). */
   exit?: (code: number) => void;
 }
@@ -16,7 +18,7 @@ export interface ShutdownOptions {
  * connections are closed at once, busy ones after their response), release the pool, exit 0. If
  * that takes longer than `timeoutMs`, remaining connections are cut and the exit code is 1.
  */
-export function shutdownGracefully(server: Server, { logger, release, timeoutMs = 10_000, exit = process.exit }: ShutdownOptions): () => Promise<void> {
+export function shutdownGracefully(server: Server, { logger, release, drain, timeoutMs = 10_000, exit = process.exit }: ShutdownOptions): () => Promise<void> {
   let stopping: Promise<void> | undefined;
   return () => {
     stopping ??= new Promise<void>((resolve) => {
@@ -50,6 +52,8 @@ export function shutdownGracefully(server: Server, { logger, release, timeoutMs 
         resolve();
       });
       server.closeIdleConnections();
+      // Streams end with a last event; their connections then close as idle ones.
+      drain?.().catch((error: unknown) => logger.error({ err: error }, 'ending live streams failed'));
     });
     return stopping;
   };

@@ -85,9 +85,9 @@ export interface SqlSession {
   /**
    * The model's saved instances with these primary keys (in any order, missing ones left out), as
    * `findAll` gives them. For plain models only (no default scope, not paranoid): those go
-   * through findAll itself.
+   * through findAll itself. With `attributes`, only those (the primary key among them) are read.
    */
-  objects(model: ModelStatic<Model>, ids: readonly string[]): Promise<Model[]>;
+  objects(model: ModelStatic<Model>, ids: readonly string[], attributes?: readonly string[]): Promise<Model[]>;
   /** Runs a statement that writes (INSERT, UPDATE, DELETE); returns how many rows it changed. */
   execute(statement: Statement): Promise<number>;
   /** Writes the actions in one statement (at most maxRowsPerInsert); returns their ids in row order. */

@@ -127,9 +127,9 @@ class MysqlSession implements SqlSession {
     return (await this.run(statement.text, true)) as unknown[][];
   }
 
-  objects(model: ModelStatic<Model>, ids: readonly string[]): Promise<Model[]> {
+  objects(model: ModelStatic<Model>, ids: readonly string[], attributes?: readonly string[]): Promise<Model[]> {
     // The connection's type casting is Sequelize's: rows come back as its own reads get them.
-    return readObjects(this.backend.sql, this, () => null, model, ids);
+    return readObjects(this.backend.sql, this, () => null, model, ids, attributes);
   }
 
   async execute(statement: Statement): Promise<number> {

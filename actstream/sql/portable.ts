@@ -92,8 +92,12 @@ class PortableSession implements SqlSession {
     return (await this.select(statement)).map((row) => Object.values(row));
   }
 
-  objects(model: ModelStatic<Model>, ids: readonly string[]): Promise<Model[]> {
-    return model.findAll({ where: { [model.primaryKeyAttribute]: { [Op.in]: [...ids] } }, transaction: this.transaction });
+  objects(model: ModelStatic<Model>, ids: readonly string[], attributes?: readonly string[]): Promise<Model[]> {
+    return model.findAll({
+      where: { [model.primaryKeyAttribute]: { [Op.in]: [...ids] } },
+      attributes: attributes ? [...attributes] : undefined,
+      transaction: this.transaction,
+    });
   }
 
   async execute(statement: Statement): Promise<number> {

@@ -224,9 +224,9 @@ class PostgresSession implements SqlSession {
     return (await this.run(statement.text, statement.values, true)) as unknown as unknown[][];
   }
 
-  objects(model: ModelStatic<Model>, ids: readonly string[]): Promise<Model[]> {
+  objects(model: ModelStatic<Model>, ids: readonly string[], attributes?: readonly string[]): Promise<Model[]> {
     // pg hands back every column as Sequelize's own reads do: its type parsers are on the connection.
-    return readObjects(this.backend.sql, this, () => null, model, ids);
+    return readObjects(this.backend.sql, this, () => null, model, ids, attributes);
   }
 
   async execute(statement: Statement): Promise<number> {

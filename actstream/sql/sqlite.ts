@@ -134,8 +134,8 @@ class SqliteSession implements SqlSession {
     return this.run(statement.text, statement.values, 'arrays');
   }
 
-  objects(model: ModelStatic<Model>, ids: readonly string[]): Promise<Model[]> {
-    return readObjects(this.backend.sql, this, reader, model, ids);
+  objects(model: ModelStatic<Model>, ids: readonly string[], attributes?: readonly string[]): Promise<Model[]> {
+    return readObjects(this.backend.sql, this, reader, model, ids, attributes);
   }
 
   async execute(statement: Statement): Promise<number> {

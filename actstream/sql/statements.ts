@@ -298,28 +298,72 @@ export function followExists(sql: SqlWriter, userId: string, type: string, id: s
   return w.statement(`SELECT 1 AS ${w.name('found')} FROM ${w.name(FOLLOWS_TABLE)} WHERE ${conditions.join(' AND ')} LIMIT 1`);
 }
 
-/** The attributes a plain read of the model gives (stored ones, not VIRTUAL): name, column, data type. */
-export function storedAttributes(model: ModelStatic<Model>): [attribute: string, field: string, type: unknown][] {
+/**
+ * The attributes a plain read of the model gives (stored ones, not VIRTUAL): name, column, data
+ * type; only those named in `only`, when given.
+ */
+export function storedAttributes(model: ModelStatic<Model>, only?: readonly string[]): [attribute: string, field: string, type: unknown][] {
   return Object.entries(model.getAttributes())
-    .filter(([, attribute]) => !(attribute.type instanceof DataTypes.VIRTUAL))
+    .filter(([name, attribute]) => !(attribute.type instanceof DataTypes.VIRTUAL) && (!only || only.includes(name)))
     .map(([name, attribute]) => [name, attribute.field ?? name, attribute.type]);
 }
 
-const objectReads = new WeakMap<SqlWriter, WeakMap<ModelStatic<Model>, { head: string; key: string }>>();
+const objectReads = new WeakMap<SqlWriter, WeakMap<ModelStatic<Model>, Map<string, { head: string; key: string }>>>();
 
-/** The model's rows with these primary keys, every stored attribute under its own name. */
-export function objectsByKey(sql: SqlWriter, model: ModelStatic<Model>, ids: readonly string[]): Statement {
+/** The model's rows with these primary keys, every stored attribute (or those in `only`) under its own name. */
+export function objectsByKey(sql: SqlWriter, model: ModelStatic<Model>, ids: readonly string[], only?: readonly string[]): Statement {
   let reads = objectReads.get(sql);
   if (!reads) objectReads.set(sql, (reads = new WeakMap()));
-  let read = reads.get(model);
+  let byAttributes = reads.get(model);
+  if (!byAttributes) reads.set(model, (byAttributes = new Map()));
+  const shape = only ? only.join('\0') : '*';
+  let read = byAttributes.get(shape);
   if (!read) {
-    const columns = storedAttributes(model)
+    const columns = storedAttributes(model, only)
       .map(([name, field]) => `${sql.name(field)} AS ${sql.name(name)}`)
       .join(', ');
     const pk = model.getAttributes()[model.primaryKeyAttribute];
     read = { head: `SELECT ${columns} FROM ${sql.table(model)} WHERE `, key: sql.name(pk.field ?? model.primaryKeyAttribute) };
-    reads.set(model, read);
+    byAttributes.set(shape, read);
   }
   const values: unknown[] = [];
   return { text: read.head + sql.oneOf(values, read.key, ids), values };
+}
+
+// Live streams (live-tail.ts): the actions table read as a log, in id order.
+
+/**
+ * Rows of the log past a position: ids above `high`, or among `gaps` (ids below it not yet
+ * committed when last read), in id order, at most `limit`. Primary-key ranges only.
+ */
+export function logRowsAfter(sql: SqlWriter, high: number, gaps: readonly number[], limit: number): Statement {
+  const w = new Writer(sql);
+  const id = w.column('a', 'id');
+  let where = `${id} > ${w.value(high)}`;
+  if (gaps.length) where += ` OR ${sql.oneOf(w.values, id, gaps.map(String))}`;
+  return w.statement(`SELECT ${w.columns('a')} FROM ${w.name(ACTIONS_TABLE)} a WHERE ${where} ORDER BY ${id} LIMIT ${w.limit(limit)}`);
+}
+
+/** The newest `count` ids of the log, newest first (where a tail starts, and which ids below are missing). */
+export function logHead(sql: SqlWriter, count: number): Statement {
+  const w = new Writer(sql);
+  const id = w.name('id');
+  return w.statement(`SELECT ${id} AS ${id} FROM ${w.name(ACTIONS_TABLE)} ORDER BY ${id} DESC LIMIT ${w.limit(count)}`);
+}
+
+/**
+ * The follows by any of `userIds` of any of `objects` (type → ids): who of the users listening
+ * now has one of these actions' objects in their feed.
+ */
+export function followsOf(sql: SqlWriter, userIds: readonly string[], objects: ReadonlyMap<string, readonly string[]>): Statement {
+  const w = new Writer(sql);
+  const f = (column: string) => `f.${w.name(column)}`;
+  // Written front to back: placeholders are positional on some databases.
+  const users = sql.oneOf(w.values, f('userId'), userIds);
+  const byType = [...objects].map(([type, ids]) => `(${f('contentType')} = ${w.literal(type)} AND ${sql.oneOf(w.values, f('objectId'), ids)})`);
+  return w.statement(
+    `SELECT ${f('userId')} AS ${w.name('userId')}, ${f('contentType')} AS ${w.name('contentType')}, ${f('objectId')} AS ${w.name('objectId')}, ` +
+      `${f('actorOnly')} AS ${w.name('actorOnly')} FROM ${w.name(FOLLOWS_TABLE)} f ` +
+      `WHERE ${users} AND (${byType.join(' OR ')})`,
+  );
 }

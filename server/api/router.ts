@@ -10,6 +10,8 @@ import { followRoutes } from './follow-routes.js';
 import { notificationRoutes } from './notification-routes.js';
 import { openApiDocument } from './openapi.js';
 import { streamRoutes } from './stream-routes.js';
+import { eventRoutes } from './event-routes.js';
+import type { LiveHub } from '../events/hub.js';
 
 /** Bodies are small JSON documents; anything bigger is refused with a 413. */
 export const BODY_LIMIT = '64kb';
@@ -34,9 +36,11 @@ export interface ApiRouterOptions {
   writesLimited: RequestHandler;
   /** Where failed logins are counted. */
   loginStore: Store;
+  /** The process's live streams (GET /api/events). */
+  live: LiveHub;
 }
 
-export function apiRouter({ sessions, writesLimited, loginStore }: ApiRouterOptions): Router {
+export function apiRouter({ sessions, writesLimited, loginStore, live }: ApiRouterOptions): Router {
   const router = Router();
   router.use((_req, res, next) => {
     res.set('Cache-Control', 'no-store');
@@ -47,7 +51,7 @@ export function apiRouter({ sessions, writesLimited, loginStore }: ApiRouterOpti
   });
   router.use(jsonBodiesOnly, express.json({ limit: BODY_LIMIT, strict: true, reviver: refuseNulCharacters }));
   router.use(callers(sessions));
-  router.use(sessionRoutes(loginStore), tokenRoutes(writesLimited), streamRoutes(), actionRoutes(writesLimited), followRoutes(writesLimited), notificationRoutes());
+  router.use(sessionRoutes(loginStore), tokenRoutes(writesLimited), streamRoutes(), eventRoutes(live), actionRoutes(writesLimited), followRoutes(writesLimited), notificationRoutes());
   router.use(jsonNotFound);
   router.use(jsonErrorHandler);
   return router;

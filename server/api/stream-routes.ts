@@ -6,11 +6,12 @@ import { HttpError } from '../shared/errors.js';
 import { handler } from '../shared/handler.js';
 import { actionJson, groupJson } from '../shared/present.js';
 import { ApiStreamQuery, ApiUserStreamQuery, ObjectParams, StreamKind, TypeParams } from '../shared/schemas.js';
+import { bodyTag, markPrivate, markPublic, answeredNotModified, type Representation } from '../shared/freshness.js';
 import {
+  cachedModelStreamPage,
+  cachedObjectStreamPage,
   modelStreamGroups,
-  modelStreamPage,
   objectStreamGroups,
-  objectStreamPage,
   ownFeedGroups,
   ownFeedPage,
 } from '../shared/stream-source.js';
@@ -38,10 +39,15 @@ export function pageUrls(req: Request, next: string | null): PageUrls {
   };
 }
 
+/** Which of the two bodies a stream answers with (the ETag tells them apart; both word times as "3 hours ago"). */
+function representation(req: Request): Representation {
+  return { format: wantsAs2(req) ? 'as2' : 'json', saysAgo: true };
+}
+
 /** Answers a stream page, as `viewer` may see it, as our JSON or, by Accept, as an AS2 OrderedCollectionPage. */
-export function sendPage(req: Request, res: Response, page: StreamPage, viewer: Viewer): void {
+export function sendPage(req: Request, res: Response, page: StreamPage, viewer: Viewer, now = new Date()): void {
   const base = baseUrl(req);
-  const actions = page.actions.map((action) => actionJson(base, action, viewer));
+  const actions = page.actions.map((action) => actionJson(base, action, viewer, now));
   res.vary('Accept');
   if (!wantsAs2(req)) {
     res.json({ actions, next: page.next });
@@ -50,16 +56,22 @@ export function sendPage(req: Request, res: Response, page: StreamPage, viewer: 
   res.type(AS2_TYPE).send(JSON.stringify(as2Page(actions, { ...pageUrls(req, page.next), actionUrl: (id) => base + paths.actionApi(id) })));
 }
 
-/** A grouped stream page: `{ groups, next }`, or an OrderedCollectionPage of group activities. */
-export function sendGroups(req: Request, res: Response, page: GroupedPage): void {
+/**
+ * A grouped stream page: `{ groups, next }`, or an OrderedCollectionPage of group activities. A
+ * public one is cacheable, its ETag the body's hash (a grouped page reads several pages: no cheap probe).
+ */
+export function sendGroups(req: Request, res: Response, page: GroupedPage, { cacheable }: { cacheable: boolean }): void {
   const base = baseUrl(req);
   const groups = page.groups.map((group) => groupJson(base, group));
   res.vary('Accept');
-  if (!wantsAs2(req)) {
-    res.json({ groups, next: page.next });
-    return;
+  const as2 = wantsAs2(req);
+  const body = as2 ? JSON.stringify(as2Collection(pageUrls(req, page.next), groups.map(as2Group))) : JSON.stringify({ groups, next: page.next });
+  res.type(as2 ? AS2_TYPE : 'json');
+  if (cacheable) {
+    markPublic(res);
+    if (answeredNotModified(req, res, bodyTag(body))) return;
   }
-  res.type(AS2_TYPE).send(JSON.stringify(as2Collection(pageUrls(req, page.next), groups.map(as2Group))));
+  res.send(body);
 }
 
 /** GET /streams/...: an object's, a model's and the logged-in user's streams. */
@@ -71,8 +83,9 @@ export function streamRoutes(): Router {
     handler(async (req, res) => {
       const user = await requireUser(req);
       const { grouped, ...options } = ApiUserStreamQuery.parse(req.query);
+      markPrivate(res);
       // The caller's own feed: actions about them show their private details (groups show no data).
-      if (grouped) sendGroups(req, res, await ownFeedGroups(user, options));
+      if (grouped) sendGroups(req, res, await ownFeedGroups(user, options), { cacheable: false });
       else sendPage(req, res, await ownFeedPage(user, options), user);
     }),
   );
@@ -82,8 +95,11 @@ export function streamRoutes(): Router {
     handler(async (req, res) => {
       const { type } = TypeParams.parse(req.params);
       const { grouped, ...options } = ApiStreamQuery.parse(req.query);
-      if (grouped) sendGroups(req, res, await modelStreamGroups(type, options));
-      else sendPage(req, res, await modelStreamPage(type, options), null);
+      if (grouped) return sendGroups(req, res, await modelStreamGroups(type, options), { cacheable: true });
+      const now = new Date();
+      res.vary('Accept');
+      const page = await cachedModelStreamPage(req, res, representation(req), now, type, options);
+      if (page) sendPage(req, res, page, null, now);
     }),
   );
 
@@ -95,8 +111,11 @@ export function streamRoutes(): Router {
       const kind = parsedKind.data;
       const { type, id } = ObjectParams.parse(req.params);
       const { grouped, ...options } = ApiStreamQuery.parse(req.query);
-      if (grouped) sendGroups(req, res, (await objectStreamGroups(kind, type, id, options)).page);
-      else sendPage(req, res, (await objectStreamPage(kind, type, id, options)).page, null);
+      if (grouped) return sendGroups(req, res, (await objectStreamGroups(kind, type, id, options)).page, { cacheable: true });
+      const now = new Date();
+      res.vary('Accept');
+      const found = await cachedObjectStreamPage(req, res, representation(req), now, kind, type, id, options);
+      if (found) sendPage(req, res, found.page, null, now);
     }),
   );
   return router;

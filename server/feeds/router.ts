@@ -7,7 +7,8 @@ import { handler } from '../shared/handler.js';
 import { actionJson } from '../shared/present.js';
 import { labelOf } from '../../actstream/index.js';
 import { ObjectParams, StreamKind, StreamQuery, TypeParams, UserStreamQuery } from '../shared/schemas.js';
-import { modelStreamPage, objectStreamPage, ownFeedPage } from '../shared/stream-source.js';
+import { markPrivate } from '../shared/freshness.js';
+import { cachedModelStreamPage, cachedObjectStreamPage, ownFeedPage } from '../shared/stream-source.js';
 import { baseUrl, paths } from '../shared/urls.js';
 import { FEED_TYPES, renderFeed, type FeedFormat, type FeedInfo } from './build.js';
 
@@ -44,7 +45,7 @@ export function feedsRouter(): Router {
       if (!user) throw new HttpError(404, 'not_found', 'No such feed (the token is unknown or revoked)');
       const page = await ownFeedPage(user, UserStreamQuery.parse(req.query));
       const base = baseUrl(req);
-      res.set('Cache-Control', 'private, no-store');
+      markPrivate(res);
       send(req, res, { title: `Feed of ${labelOf(user)}`, selfBase: `${base}/feeds/user/${req.params.token}`, pageUrl: base + paths.objectPage('User', String(user.id)) }, page, user, feedFormat);
     }),
   );
@@ -54,7 +55,9 @@ export function feedsRouter(): Router {
     handler(async (req, res) => {
       const feedFormat = format(req);
       const { type } = TypeParams.parse(req.params);
-      const page = await modelStreamPage(type, StreamQuery.parse(req.query));
+      // Feeds give times as dates, never "3 hours ago".
+      const page = await cachedModelStreamPage(req, res, { format: feedFormat, saysAgo: false }, new Date(), type, StreamQuery.parse(req.query));
+      if (!page) return;
       const base = baseUrl(req);
       const selfBase = base + paths.modelFeed(type, 'atom').replace(/\.atom$/, '');
       send(req, res, { title: `Activity on ${type}`, selfBase, pageUrl: base + paths.modelPage(type) }, page, null, feedFormat);
@@ -68,7 +71,9 @@ export function feedsRouter(): Router {
       const kind = StreamKind.safeParse(req.params.kind);
       if (!kind.success) throw new HttpError(404, 'not_found', `No stream kind "${req.params.kind}"`);
       const { type, id } = ObjectParams.parse(req.params);
-      const { object, page } = await objectStreamPage(kind.data, type, id, StreamQuery.parse(req.query));
+      const found = await cachedObjectStreamPage(req, res, { format: feedFormat, saysAgo: false }, new Date(), kind.data, type, id, StreamQuery.parse(req.query));
+      if (!found) return;
+      const { object, page } = found;
       const base = baseUrl(req);
       const selfBase = base + paths.objectFeed(kind.data, type, id, 'atom').replace(/\.atom$/, '');
       const title = `${KIND_TITLES[kind.data]} ${labelOf(object)}`;

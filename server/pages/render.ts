@@ -14,3 +14,8 @@ env.addFilter('avatarHue', avatarHue);
 export function render(res: Response, status: number, template: string, context: object): void {
   res.status(status).type('html').send(env.render(template, context));
 }
+
+/** The page as HTML, for a caller that hashes it before sending. */
+export function renderHtml(template: string, context: object): string {
+  return env.render(template, context);
+}

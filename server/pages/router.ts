@@ -1,7 +1,7 @@
-import type { Model } from 'sequelize';
 import type { Store } from 'express-rate-limit';
 import { z } from 'zod';
-import express, { Router, type Request, type RequestHandler } from 'express';
+import type { Model } from 'sequelize';
+import express, { Router, type Request, type RequestHandler, type Response } from 'express';
 import {
   Action,
   canSee,
@@ -28,12 +28,23 @@ import { handler } from '../shared/handler.js';
 import { findObject } from '../shared/objects.js';
 import { refOfInstance } from '../shared/present.js';
 import { ActionIdParams, ApiStreamQuery, FollowListQuery, NotificationQuery, ObjectParams, TypeParams, UserIdParams } from '../shared/schemas.js';
-import { modelStreamGroups, modelStreamPage, objectStreamGroups, objectStreamPage, ownFeedGroups, ownFeedPage } from '../shared/stream-source.js';
+import { answeredNotModified, bodyTag, hasCredentials, markPrivate, markPublic, type Representation } from '../shared/freshness.js';
+import {
+  cachedModelStreamPage,
+  cachedObjectStreamPage,
+  modelStreamGroups,
+  modelStreamPage,
+  objectStreamGroups,
+  objectStreamPage,
+  ownFeedGroups,
+  ownFeedPage,
+} from '../shared/stream-source.js';
 import { paths, withQuery } from '../shared/urls.js';
 import { assetRoutes } from './assets.js';
 import { followFormRoutes, formExpired } from './follow-routes.js';
 import { loginRoutes } from './login-routes.js';
-import { render } from './render.js';
+import { LIVE_SCRIPT } from './live-script.js';
+import { render, renderHtml } from './render.js';
 import {
   actionView,
   alternates,
@@ -86,8 +97,8 @@ async function notificationsView(user: User, options: { limit?: number; before?:
 }
 
 /** A stream page's entries for stream.njk, as `viewer` may see them (null on public pages): actions, or groups of them. */
-function streamItems(page: StreamPage | GroupedPage, viewer: Viewer = null) {
-  return 'groups' in page ? { groups: page.groups.map((g) => groupView(g)) } : { actions: page.actions.map((a) => actionView(a, viewer)) };
+function streamItems(page: StreamPage | GroupedPage, viewer: Viewer, now: Date) {
+  return 'groups' in page ? { groups: page.groups.map((g) => groupView(g, now)) } : { actions: page.actions.map((a) => actionView(a, viewer, now)) };
 }
 
 /** The object's head on its page: its followers count and, for a logged-in viewer, whether they follow it. */
@@ -95,6 +106,22 @@ async function objectHead(object: Model, viewer: User | undefined) {
   const ref = refOfInstance('', object);
   const [count, youFollow] = await Promise.all([followerCount(object), viewer ? isFollowing(viewer, object, { flag: '' }) : false]);
   return objectHeadView(ref, { followerCount: count, isUser: object instanceof User, viewerId: viewer ? String(viewer.id) : null, youFollow });
+}
+
+const HTML: Representation = { format: 'html', saysAgo: true };
+
+/**
+ * Sends a stream page. Anonymous ones are public (a CDN may keep them; Vary: Cookie, since a
+ * logged-in reader's header differs); grouped ones get their body's hash as ETag. With a session
+ * cookie or credentials the page is personal: private, no-store.
+ */
+function sendStreamPage(req: Request, res: Response, html: string, { personal, grouped }: { personal: boolean; grouped: boolean }): void {
+  if (personal) markPrivate(res);
+  else if (grouped) {
+    markPublic(res);
+    if (answeredNotModified(req, res, bodyTag(html))) return;
+  }
+  res.status(200).type('html').send(html);
 }
 
 /** The link to a follower / following list's next page, keeping the flag and page size asked for. */
@@ -121,13 +148,27 @@ export interface PagesRouterOptions {
   secret: string;
   /** Where failed logins are counted. */
   loginStore: Store;
+  /** The live streams' position now (the event id a page's script resumes from). */
+  liveCursor: () => Promise<string>;
 }
 
 const PAGE_PATHS = ['/streams', '/actions', '/followers', '/following', '/feed', '/notifications'];
 
-export function pagesRouter({ sessions, secret, loginStore, writesLimited }: PagesRouterOptions): Router {
+export function pagesRouter({ sessions, secret, loginStore, writesLimited, liveCursor }: PagesRouterOptions): Router {
   const router = Router();
   router.use(assetRoutes());
+  router.get('/live.js', (_req, res) => {
+    res.type('text/javascript').set('Cache-Control', 'public, max-age=300').send(LIVE_SCRIPT);
+  });
+
+  /** What a first, ungrouped page's list needs to go live (later pages and groups stay snapshots). */
+  const live = async (req: Request, streams: string, grouped: boolean | undefined) => {
+    if (grouped || typeof req.query.before === 'string') return undefined;
+    // A page never fails for want of live updates: without a cursor it is the snapshot it always was.
+    const cursor = await liveCursor().catch(() => null);
+    return cursor === null ? undefined : { streams, cursor };
+  };
+
   router.use([...PAGE_PATHS, '/login', '/logout'], callers(sessions));
   router.use(loginRoutes(secret, loginStore));
   router.use(followFormRoutes(writesLimited));
@@ -148,12 +189,22 @@ export function pagesRouter({ sessions, secret, loginStore, writesLimited }: Pag
     handler(async (req, res) => {
       const { type } = TypeParams.parse(req.params);
       const { grouped, ...options } = PageQuery.parse(req.query);
-      const page = grouped ? await modelStreamGroups(type, options) : await modelStreamPage(type, options);
-      render(res, 200, 'stream.njk', {
+      const personal = hasCredentials(req);
+      const now = new Date();
+      if (!personal) res.vary('Cookie');
+      // The position before the page is read: the script may then get an action the page shows (it skips those).
+      const liveList = await live(req, `model:${type}`, grouped);
+      let page: StreamPage | GroupedPage | null;
+      if (grouped) page = await modelStreamGroups(type, options);
+      else if (personal) page = await modelStreamPage(type, options);
+      else page = await cachedModelStreamPage(req, res, HTML, now, type, options);
+      if (!page) return;
+      const html = renderHtml('stream.njk', {
         title: `Activity on ${type}`,
         heading: `Activity on ${type}`,
-        ...streamItems(page),
+        ...streamItems(page, null, now),
         togglePath: pagePath(req, { grouped: grouped ? undefined : 'true' }),
+        live: liveList,
         nextPath: nextPath(req, page.next),
         alternates: alternates(modelFeedBase(type), paths.modelApi(type), `Activity on ${type}`),
         feeds: [
@@ -162,6 +213,7 @@ export function pagesRouter({ sessions, secret, loginStore, writesLimited }: Pag
         ],
         ...(await layout(req)),
       });
+      sendStreamPage(req, res, html, { personal, grouped: Boolean(grouped) });
     }),
   );
 
@@ -170,17 +222,26 @@ export function pagesRouter({ sessions, secret, loginStore, writesLimited }: Pag
     handler(async (req, res) => {
       const { type, id } = ObjectParams.parse(req.params);
       const { grouped, ...options } = PageQuery.parse(req.query);
-      const { object, page } = grouped ? await objectStreamGroups('any', type, id, options) : await objectStreamPage('any', type, id, options);
+      const personal = hasCredentials(req);
+      const now = new Date();
+      if (!personal) res.vary('Cookie');
+      const liveList = await live(req, `object:${type}:${id}`, grouped);
+      let found: { object: Model; page: StreamPage | GroupedPage } | null;
+      if (grouped) found = await objectStreamGroups('any', type, id, options);
+      else if (personal) found = await objectStreamPage('any', type, id, options);
+      // The page shows its followers count, which an unfollow changes without any action: part of the tag.
+      else found = await cachedObjectStreamPage(req, res, HTML, now, 'any', type, id, options, async (subject) => String(await followerCount(subject)));
+      if (!found) return;
+      const { object, page } = found;
       const label = labelOf(object);
       const viewer = await optionalUser(req);
-      // Whether you follow it is yours alone: such a page is not cached for others.
-      if (viewer) res.set('Cache-Control', 'private, no-store');
-      render(res, 200, 'stream.njk', {
+      const html = renderHtml('stream.njk', {
         title: label,
         heading: label,
         object: await objectHead(object, viewer),
-        ...streamItems(page),
+        ...streamItems(page, null, now),
         togglePath: pagePath(req, { grouped: grouped ? undefined : 'true' }),
+        live: liveList,
         nextPath: nextPath(req, page.next),
         alternates: alternates(objectFeedBase(type, id), paths.objectApi('any', type, id), `Activity of ${label}`),
         feeds: [
@@ -189,6 +250,7 @@ export function pagesRouter({ sessions, secret, loginStore, writesLimited }: Pag
         ],
         ...(await layout(req)),
       });
+      sendStreamPage(req, res, html, { personal, grouped: Boolean(grouped) });
     }),
   );
 
@@ -198,16 +260,20 @@ export function pagesRouter({ sessions, secret, loginStore, writesLimited }: Pag
       res.set('Cache-Control', 'private, no-store');
       const user = await requirePageUser(req, 'Log in to see your feed.');
       const { grouped, ...options } = PageQuery.parse(req.query);
-      // The user's own feed: actions about them show their private details, as on the API.
-      const page = grouped ? await ownFeedGroups(user, options) : await ownFeedPage(user, options);
+      // The user's own feed with their own activity (as its live updates have it): actions about them
+      // show their private details, as on the API.
+      const liveList = await live(req, 'user', grouped);
+      const feedOptions = { ...options, withUserActivity: true };
+      const page = grouped ? await ownFeedGroups(user, feedOptions) : await ownFeedPage(user, feedOptions);
       render(res, 200, 'stream.njk', {
         title: 'Your feed',
         heading: 'Your feed',
-        subheading: 'What the people and things you follow are doing.',
+        subheading: 'What the people and things you follow are doing, and what you did.',
         links: [{ title: 'Whom you follow', href: `/following/${encodeURIComponent(String(user.id))}` }],
         empty: 'Nothing here yet. Follow people and groups on their pages, and what they do shows up here.',
-        ...streamItems(page, user),
+        ...streamItems(page, user, new Date()),
         togglePath: pagePath(req, { grouped: grouped ? undefined : 'true' }),
+        live: liveList,
         nextPath: nextPath(req, page.next),
         ...(await layout(req)),
       });

@@ -1,5 +1,5 @@
 import { DataTypes, type Model } from 'sequelize';
-import { registry, type AnyModel } from '../../actstream/index.js';
+import { loadObjects, referenceKey, registry, type AnyModel } from '../../actstream/index.js';
 import { HttpError, notFound } from './errors.js';
 
 /** The registered model called `type` (a model's name, as actstream stores it); 404 otherwise. */
@@ -26,10 +26,14 @@ export function isValidId(model: AnyModel, id: string): boolean {
   return id.length > 0 && id.length <= 255;
 }
 
-/** The registered object `type`/`id`, or a 404 naming which part was wrong. */
+/**
+ * The registered object `type`/`id`, or a 404 naming which part was wrong. Read as a stream reads
+ * its references (what a label and a link need, for models that declare it): enough to name it,
+ * link to it, follow it or refer to it in an action.
+ */
 export async function findObject(type: string, id: string): Promise<Model> {
   const model = modelOf(type);
-  const found = isValidId(model, id) ? await model.findByPk(id) : null;
+  const found = isValidId(model, id) ? (await loadObjects([{ type, id }])).get(referenceKey(type, id)) : undefined;
   if (!found) throw notFound(`${type} ${id}`, { type, id });
   return found;
 }

@@ -5,14 +5,18 @@ import {
   DEFAULT_LIMIT,
   InvalidCursorError,
   MAX_LIMIT,
+  NotRegisteredError,
   action,
   actionObjectStream,
   actorStream,
   anyStream,
   follow,
   modelStream,
+  objectVersions,
+  referenceKey,
   setup,
   targetStream,
+  versionOf,
   userStream,
   type StreamPage,
 } from '../../actstream/index.js';
@@ -105,7 +109,7 @@ describe('streams', () => {
       const page = await targetStream(climbers);
       const created = page.actions[0];
       expect(created.actionObject).to.be.instanceOf(Comment);
-      expect((created.actionObject as Comment).text).to.equal('Hi');
+      expect((created.actionObject as Comment).id).to.be.a('number');
       expect(created.target).to.be.instanceOf(Group);
       expect((created.target as Group).name).to.equal('Climbers');
     });
@@ -404,6 +408,60 @@ describe('streams', () => {
         expect(dataStatements(queries)).to.have.length(2);
         const empty = await recordQueries(sequelize, () => modelStream(Concert));
         expect(dataStatements(empty.queries)).to.have.length(1);
+      });
+
+      it('does not read again an object the caller passes as loaded (the stream\'s own)', async () => {
+        await action.send(ann, { verb: 'alone' });
+        const { result, queries } = await recordQueries(sequelize, () => actorStream(ann, { loaded: [ann] }));
+        expect(dataStatements(queries), queries.join('\n')).to.have.length(1);
+        expect(result.actions[0].actor).to.equal(ann);
+      });
+
+      it('reads a stream from a reference alone, and leaves the objects unloaded when asked', async () => {
+        await action.send(ann, { verb: 'alone', target: climbers });
+        const byInstance = await actorStream(ann);
+        const byReference = await actorStream({ type: 'User', id: String(ann.id) });
+        expect(ids(byReference.actions)).to.deep.equal(ids(byInstance.actions));
+        expect((byReference.actions[0].target as Group).name).to.equal('Climbers');
+        const { result, queries } = await recordQueries(sequelize, () => actorStream({ type: 'User', id: String(ann.id) }, { references: false }));
+        expect(dataStatements(queries)).to.have.length(1);
+        expect(result.actions[0].actor).to.equal(undefined);
+        expect(await actorStream({ type: 'Nope', id: '1' }).catch((error: unknown) => error)).to.be.instanceOf(NotRegisteredError);
+      });
+
+      it('reads only what a label and a link need of declared models: never an email or a password hash', async () => {
+        await ann.update({ passwordHash: 'scrypt$secret-hash' });
+        await action.send(ann, { verb: 'thanked', actionObject: bob, target: climbers });
+        const { result, queries } = await recordQueries(sequelize, () => actorStream(ann));
+        const userReads = dataStatements(queries).filter((sql) => /FROM\s+\W?users\b/i.test(sql));
+        expect(userReads, queries.join('\n')).to.have.length(1);
+        expect(userReads[0]).to.match(/\bname\b/);
+        expect(userReads[0]).not.to.match(/passwordHash|email|isStaff/);
+        const thanked = result.actions[0];
+        expect(String(thanked.actor)).to.equal('Ann');
+        expect(thanked.actor!.get('passwordHash')).to.equal(undefined);
+        expect(thanked.actor!.get('email')).to.equal(undefined);
+        expect(String(thanked.target)).to.equal('Climbers');
+      });
+
+      it('tells a page\'s objects\' versions without reading them: a rename or a deletion changes them', async () => {
+        await action.send(ann, { verb: 'joined', target: climbers });
+        const refs = [
+          { type: 'User', id: String(ann.id) },
+          { type: 'Group', id: String(climbers.id) },
+        ];
+        const { result: before, queries } = await recordQueries(sequelize, () => objectVersions(refs));
+        expect(dataStatements(queries)).to.have.length(2);
+        for (const sql of dataStatements(queries)) expect(sql).not.to.match(/\bname\b|passwordHash|email/);
+        const page = await actorStream(ann);
+        expect(versionOf(page.actions[0].target!)).to.equal(before.get(referenceKey('Group', String(climbers.id))));
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        await climbers.update({ name: 'Climbers United' });
+        const after = await objectVersions(refs);
+        expect(after.get(referenceKey('Group', String(climbers.id)))).not.to.equal(before.get(referenceKey('Group', String(climbers.id))));
+        expect(after.get(referenceKey('User', String(ann.id)))).to.equal(before.get(referenceKey('User', String(ann.id))));
+        await Group.destroy({ where: { id: climbers.id } });
+        expect((await objectVersions(refs)).get(referenceKey('Group', String(climbers.id)))).to.equal(null);
       });
     });
     });
