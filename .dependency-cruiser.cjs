@@ -5,7 +5,10 @@
 //                               |
 //                            models/  db/
 //                               |
-//                           actstream/  (the library: Sequelize only)
+//                           actstream/  (the library, a workspace package: Sequelize only;
+//                                        its AdminJS feature in actstream/adminjs/)
+// App folders import the library by its package name ('actstream', 'actstream/adminjs'), as an app
+// that installed it would: never a file inside it.
 const APP = '^(admin|auth|bench|config|db|models|scripts|server|test)/';
 
 module.exports = {
@@ -19,6 +22,20 @@ module.exports = {
       severity: 'error',
       from: { path: '^actstream/' },
       to: { path: APP },
+    },
+    {
+      name: 'actstream-core-knows-no-adminjs',
+      comment: "Only actstream/adminjs/ (the 'actstream/adminjs' entry point) uses AdminJS; the main entry point needs no AdminJS or Express.",
+      severity: 'error',
+      from: { path: '^actstream/', pathNot: '^actstream/adminjs/' },
+      to: { path: ['^actstream/adminjs/', 'node_modules/(adminjs|@adminjs/|express)'] },
+    },
+    {
+      name: 'apps-use-the-package-entry-points',
+      comment: "App folders import 'actstream' and 'actstream/adminjs' (and its shipped migrations), never a file inside the package.",
+      severity: 'error',
+      from: { path: '^(admin|auth|bench|config|db|models|scripts|server|migrations)/' },
+      to: { path: '^actstream/', pathNot: '^actstream/(index\\.ts|adminjs/index\\.ts|migrations/[^/]+\\.cjs)$' },
     },
     {
       name: 'admin-never-imports-server',
@@ -62,7 +79,8 @@ module.exports = {
   options: {
     doNotFollow: { path: 'node_modules' },
     // The admin's React components import only libraries (and swc here does not parse TSX).
-    exclude: { path: ['^(node_modules|dist|\\.adminjs)/', '\\.tsx$'] },
+    // npm packages stay in the graph as leaves (doNotFollow), so rules can name them.
+    exclude: { path: ['^(dist|\\.adminjs)/', '^actstream/dist/', '^test/package/second-app/node_modules/', '\\.tsx$'] },
     tsPreCompilationDeps: true,
     parser: 'swc',
     moduleSystems: ['es6', 'cjs'],

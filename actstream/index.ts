@@ -1,4 +1,5 @@
-// actstream: activity streams on Sequelize. Knows Sequelize only (no Express, no AdminJS).
+// actstream: activity streams on Sequelize. Knows Sequelize only (no Express; AdminJS only in
+// the separate entry point actstream/adminjs). The package's main entry point (`import … from 'actstream'`).
 export { setup, type SetupOptions } from './setup.js';
 export type { SqlMode } from './sql/index.js';
 /** For SQLite: hand to Sequelize as `dialectModule` (better-sqlite3 behind node-sqlite3's API). */
@@ -99,7 +100,11 @@ export {
   type GroupedPage,
 } from './grouping.js';
 // Live streams: the actions log read in id order, positions with gaps, and the wake-up signal.
-export { ActionLogTail, readSince, DEFAULT_SETTLE_MS } from './live-tail.js';
+export { ActionLogTail, LogTail, actionsLog, readSince, DEFAULT_SETTLE_MS, type LogSource } from './live-tail.js';
+export { notificationsLog, changeLog, type ChangeLogRow, type DeletedActionFacts, type NotificationLogRow } from './live-logs.js';
+export { encodeCursor, decodeCursor, type LiveCursor, type LiveCursorFrom } from './live-cursor.js';
+export { pruneChangeLog, recordDeletions } from './change-log.js';
 export { advance, isUnseen, encodePosition, decodePosition, MAX_CURSOR_GAPS, type LogPosition, type LogRead } from './live-position.js';
-export { feedFollows, inStream, isUser, FeedFollows, type LiveStream, type LiveRole } from './live-match.js';
+export { feedFollows, inStream, isUser, FeedFollows, type LiveStream, type LiveRole, type MatchFacts } from './live-match.js';
 export { watchChanges, type ChangeWatcher, type ChangeWatchOptions } from './sql/changes/index.js';
+export { actstreamMigrations, migrationsPath, MIGRATION_FILES, type ActstreamMigration } from './migration-list.js';

@@ -16,12 +16,18 @@ export type LiveRole = 'actor' | 'target' | 'actionObject' | 'any';
  *   includeOwnPrivate): public actions by what they follow (on it too, for follows with actorOnly
  *   false), and all actions about them (by them, or done to them), private ones included;
  * - `object`: an object's public stream in one role or any;
- * - `model`: a model's public stream.
+ * - `model`: a model's public stream;
+ * - `notifications`: the user's notifications (their own log, not matched here).
  */
 export type LiveStream =
   | { kind: 'feed'; user: Model }
   | { kind: 'object'; type: string; id: string; role: LiveRole }
-  | { kind: 'model'; type: string };
+  | { kind: 'model'; type: string }
+  /** The user's notifications (live-logs.ts): no action belongs to it as such. */
+  | { kind: 'notifications'; user: Model };
+
+/** What matching an action against a stream looks at: a live action, or a deleted one's references. */
+export type MatchFacts = Pick<Action, 'public' | 'actorType' | 'actorId' | 'targetType' | 'targetId' | 'actionObjectType' | 'actionObjectId' | 'data'>;
 
 const ROLES = ['actor', 'target', 'actionObject'] as const;
 
@@ -45,7 +51,7 @@ const FOLLOWS_CHUNK = 500;
  * The follows by `userIds` of the objects `actions` reference: one statement per 500 users
  * (each a probe of the follows' user index), only when someone listens to their feed.
  */
-export async function feedFollows(userIds: readonly string[], actions: readonly Action[]): Promise<FeedFollows> {
+export async function feedFollows(userIds: readonly string[], actions: readonly MatchFacts[]): Promise<FeedFollows> {
   const wanted = actions.filter((action) => action.public);
   if (userIds.length === 0 || wanted.length === 0) return FeedFollows.none;
   const objects = new Map<string, Set<string>>();
@@ -84,7 +90,7 @@ function me(user: Model): { type: string; id: string } {
 }
 
 /** Whether `action` belongs to `stream` (follows: those of the feed's user, from feedFollows). */
-export function inStream(stream: LiveStream, action: Action, follows: FeedFollows): boolean {
+export function inStream(stream: LiveStream, action: MatchFacts, follows: FeedFollows): boolean {
   switch (stream.kind) {
     case 'feed': {
       // The user's own actions (by them, or done to them), private ones included, as their feed page shows.
@@ -100,6 +106,8 @@ export function inStream(stream: LiveStream, action: Action, follows: FeedFollow
     }
     case 'model':
       return action.public && ROLES.some((role) => action[`${role}Type`] === stream.type);
+    case 'notifications':
+      return false;
   }
 }
 

@@ -1,4 +1,5 @@
 import { Op, type Model, type Transaction } from 'sequelize';
+import { recordReadStateChange } from './change-log.js';
 import { ActstreamArgumentError, InvalidCursorError } from './errors.js';
 import { ActionGroup, checkGroupedLimit, collectRuns, type GroupingOptions, type GroupSource } from './grouping.js';
 import type { Action } from './models.js';
@@ -219,6 +220,8 @@ export async function markRead(user: Model, options: { upTo: number; transaction
     }
     // Up to the marker everything is read now: the overrides there say nothing any more.
     await NotificationOverride.destroy({ where: { userId, notificationId: { [Op.lte]: target } }, transaction });
+    // Live streams recompute the user's unread count on this.
+    await recordReadStateChange(userId, transaction);
     const after = await NotificationMarker.findByPk(userId, { transaction });
     return { readUpTo: after?.readUpTo ?? null };
   });
@@ -229,15 +232,18 @@ export async function markItemRead(user: Model, id: number, read = true, options
   const userId = recipientId(user);
   const notificationId = checkNotificationId(id, 'id');
   if (typeof read !== 'boolean') throw new ActstreamArgumentError('read must be true or false');
-  const transaction = options.transaction ?? undefined;
-  const [own] = await select<{ id: unknown }>((sql) => ownNotification(sql, userId, notificationId), transaction);
-  if (!own) return false;
-  const marker = await NotificationMarker.findByPk(userId, { transaction });
-  const readByMarker = notificationId <= (marker?.readUpTo ?? 0);
-  if (read === readByMarker) {
-    await NotificationOverride.destroy({ where: { userId, notificationId }, transaction });
-  } else {
-    await NotificationOverride.upsert({ userId, notificationId, isRead: read }, { transaction });
-  }
-  return true;
+  const { sequelize } = currentSettings();
+  return allOrNothing(sequelize, options.transaction, async (transaction) => {
+    const [own] = await select<{ id: unknown }>((sql) => ownNotification(sql, userId, notificationId), transaction);
+    if (!own) return false;
+    const marker = await NotificationMarker.findByPk(userId, { transaction });
+    const readByMarker = notificationId <= (marker?.readUpTo ?? 0);
+    if (read === readByMarker) {
+      await NotificationOverride.destroy({ where: { userId, notificationId }, transaction });
+    } else {
+      await NotificationOverride.upsert({ userId, notificationId, isRead: read }, { transaction });
+    }
+    await recordReadStateChange(userId, transaction);
+    return true;
+  });
 }

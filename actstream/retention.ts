@@ -1,5 +1,6 @@
 import { Op } from 'sequelize';
 import { ActstreamArgumentError } from './errors.js';
+import { pruneChangeLog } from './change-log.js';
 import { removeFeedItemsBefore } from './feed.js';
 import { Action } from './models.js';
 import { currentSettings } from './settings.js';
@@ -14,6 +15,11 @@ export interface PruneOptions {
   dryRun?: boolean;
   /** Called after each batch with the running total. */
   onBatch?: (deletedSoFar: number) => void;
+  /**
+   * How long the change log (deleted actions, for live streams to resume over) is kept, in ms
+   * (default one day): older rows go too. A live client away longer misses those deletions.
+   */
+  keepChangesForMs?: number;
 }
 
 export interface PruneResult {
@@ -22,10 +28,14 @@ export interface PruneResult {
   batches: number;
   /** Whole partitions dropped (a partitioned actions table: actstream/sql/partitions.ts). */
   droppedPartitions: string[];
+  /** Change-log rows pruned (see keepChangesForMs). */
+  changes: number;
 }
 
+const DAY = 24 * 60 * 60 * 1000;
+
 /** Deletes actions older than `olderThan`, oldest first, in batches. */
-export async function pruneActions({ olderThan, batchSize = 1000, dryRun = false, onBatch }: PruneOptions): Promise<PruneResult> {
+export async function pruneActions({ olderThan, batchSize = 1000, dryRun = false, onBatch, keepChangesForMs = DAY }: PruneOptions): Promise<PruneResult> {
   currentSettings();
   if (!(olderThan instanceof Date) || Number.isNaN(olderThan.getTime())) {
     throw new ActstreamArgumentError('olderThan must be a valid Date');
@@ -33,8 +43,9 @@ export async function pruneActions({ olderThan, batchSize = 1000, dryRun = false
   if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 100_000) {
     throw new RangeError('batchSize must be an integer from 1 to 100000');
   }
+  if (!Number.isFinite(keepChangesForMs) || keepChangesForMs < 0) throw new RangeError('keepChangesForMs must be a duration in ms, 0 or more');
   const old = { timestamp: { [Op.lt]: olderThan } };
-  if (dryRun) return { count: await Action.count({ where: old }), batches: 0, droppedPartitions: [] };
+  if (dryRun) return { count: await Action.count({ where: old }), batches: 0, droppedPartitions: [], changes: 0 };
 
   let count = 0;
   let batches = 0;
@@ -52,10 +63,12 @@ export async function pruneActions({ olderThan, batchSize = 1000, dryRun = false
     // Ids first, then delete by primary key: portable (no DELETE … LIMIT on PostgreSQL) and index-bound.
     const rows = await Action.findAll({ attributes: ['id'], where: old, order: [['id', 'ASC']], limit: batchSize });
     if (rows.length === 0) break;
-    count += await Action.destroy({ where: { id: { [Op.in]: rows.map((row) => row.id) } } });
+    // One transaction per batch: the change log's rows for the deleted actions commit with them.
+    count += await Action.sequelize!.transaction((transaction) => Action.destroy({ where: { id: { [Op.in]: rows.map((row) => row.id) } }, transaction }));
     batches += 1;
     onBatch?.(count);
     if (rows.length < batchSize) break;
   }
-  return { count, batches, droppedPartitions };
+  const changes = await pruneChangeLog(new Date(Date.now() - keepChangesForMs));
+  return { count, batches, droppedPartitions, changes };
 }

@@ -2,6 +2,7 @@ import type { Model, ModelStatic, Sequelize } from 'sequelize';
 import { ActstreamArgumentError } from './errors.js';
 import { installFeedHooks } from './feed.js';
 import { Action, Follow, defineModels } from './models.js';
+import { defineChangeLogModel, installChangeLog } from './change-log.js';
 import { installNotificationCleanup } from './notification-cleanup.js';
 import { defineNotificationModels } from './notification-models.js';
 import { storeSettings, type FeedMode, type FeedSettings } from './settings.js';
@@ -74,7 +75,9 @@ export function setup(sequelize: Sequelize, options: SetupOptions): { Action: ty
   if (Action.sequelize !== sequelize || Follow.sequelize !== sequelize) {
     defineModels(sequelize);
     defineNotificationModels(sequelize);
+    defineChangeLogModel(sequelize);
     installNotificationCleanup();
+    installChangeLog();
     installFeedHooks();
   }
   useTransactionContext(sequelize.constructor as typeof Sequelize);

@@ -1,5 +1,5 @@
 import { stringify, type Stringifier } from 'csv-stringify';
-import type { Action } from '../actstream/index.js';
+import type { Action } from 'actstream';
 import type { ReferenceLabels } from './reference-labels.js';
 
 /** The columns of the Action log's CSV export, in order. */

@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
-import type { Action } from '../actstream/index.js';
+import type { Action } from 'actstream';
 import { csvRow, csvStringifier } from './action-log-csv.js';
 import { ActionLogFilterError, filtersFromSearch, type ActionLogFilters } from './action-log-filters.js';
 import { actionLogRows } from './action-log-query.js';

@@ -1,6 +1,10 @@
 import { Op, type WhereOptions } from 'sequelize';
-import { Action } from '../actstream/index.js';
+import { Action } from 'actstream';
+import { comesBefore, mergeByTime, type TimedRow } from 'actstream/adminjs';
 import type { ActionLogFilters } from './action-log-filters.js';
+
+// (timestamp, id) merging lives in actstream/adminjs (its Activity view merges the same way).
+export { mergeByTime, type TimedRow };
 
 const EXACT = ['actorType', 'actorId', 'verb', 'actionObjectType', 'actionObjectId', 'targetType', 'targetId', 'public'] as const;
 
@@ -33,36 +37,13 @@ export function wherePerVisibility(filters: ActionLogFilters): WhereOptions[] {
   return [true, false].map((visibility) => actionLogWhere({ ...filters, public: visibility }));
 }
 
-export interface TimedRow {
-  id: number;
-  timestamp: Date;
-}
-
-/** Whether `x` comes before `y` in (timestamp, id) order `direction`. */
-function before(x: TimedRow, y: TimedRow, direction: 'ASC' | 'DESC'): boolean {
-  const sign = direction === 'DESC' ? -1 : 1;
-  return sign * (x.timestamp.getTime() - y.timestamp.getTime() || x.id - y.id) <= 0;
-}
-
-/** Two lists each in (timestamp, id) order `direction`, merged into one in that order. */
-export function mergeByTime<T extends TimedRow>(a: T[], b: T[], direction: 'ASC' | 'DESC'): T[] {
-  const merged: T[] = [];
-  let i = 0;
-  let j = 0;
-  while (i < a.length || j < b.length) {
-    if (j >= b.length || (i < a.length && before(a[i], b[j], direction))) merged.push(a[i++]);
-    else merged.push(b[j++]);
-  }
-  return merged;
-}
-
 /** Two async sequences, each newest first, merged newest first (reading each only as far as needed). */
 export async function* mergeNewestFirst<T extends TimedRow>(a: AsyncGenerator<T>, b: AsyncGenerator<T>): AsyncGenerator<T> {
   try {
     let x = await a.next();
     let y = await b.next();
     while (!x.done || !y.done) {
-      if (y.done || (!x.done && before(x.value, y.value, 'DESC'))) {
+      if (y.done || (!x.done && comesBefore(x.value, y.value, 'DESC'))) {
         yield x.value as T;
         x = await a.next();
       } else {

@@ -1,12 +1,12 @@
 import { Resource as SequelizeResource } from '@adminjs/sequelize';
 import { BaseRecord, ValidationError, type ActionContext, type ActionRequest, type ActionResponse, type Filter, type RecordJSON, type ResourceWithOptions } from 'adminjs';
 import { Op, QueryTypes } from 'sequelize';
-import { Action, loadReferences, registry } from '../actstream/index.js';
-import { actionView } from './action-view.js';
+import { Action, loadReferences, registry } from 'actstream';
+import { actionView } from 'actstream/adminjs';
 import { ActionLogFilterError, filtersFromAdmin, type ActionLogFilters } from './action-log-filters.js';
 import { actionLogWhere, hasTypeFilter, mergeByTime, wherePerVisibility } from './action-log-query.js';
 import type { AdminComponents } from './components/index.js';
-import type { Links } from './links.js';
+import type { Links } from 'actstream/adminjs';
 
 export const ACTION_LOG_ID = 'action-log';
 

@@ -2,12 +2,12 @@ import { Database, Resource } from '@adminjs/sequelize';
 import AdminJS from 'adminjs';
 import { appModels } from '../models/index.js';
 import { ACTION_LOG_ID, actionLogResource } from './action-log-resource.js';
-import { actstreamFeature } from './actstream-feature.js';
+import { actstreamFeature, createLinks, type ActstreamFeature } from 'actstream/adminjs';
 import { bundleComponents } from './bundle.js';
 import { loadComponents } from './components/index.js';
 import { dashboardHandler } from './dashboard.js';
 import { FOLLOW_ID, followResource } from './follow-resource.js';
-import { createLinks } from './links.js';
+import { appRecording } from './recording.js';
 import { appResources } from './resources/index.js';
 
 export const ADMIN_ROOT = '/admin';
@@ -22,13 +22,15 @@ export async function createAdmin(rootPath: string = ADMIN_ROOT): Promise<AdminJ
   const { componentLoader, components } = loadComponents();
   // AdminJS names a Sequelize resource after its table.
   const links = createLinks(rootPath, new Map(appModels.map((model) => [model.name, String(model.getTableName())])));
+  // Every app resource adds the actstream feature (as another AdminJS app would), with this app's recording.
+  const feature: ActstreamFeature = (recording) => actstreamFeature({ componentLoader, actionLogResourceId: ACTION_LOG_ID, ...appRecording, ...recording });
   const admin = new AdminJS({
     rootPath,
     loginPath: `${rootPath}/login`,
     logoutPath: `${rootPath}/logout`,
     componentLoader,
     resources: [
-      ...appResources(actstreamFeature(links, components)),
+      ...appResources(feature),
       actionLogResource(links, components),
       followResource(links, components),
     ],

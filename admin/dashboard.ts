@@ -1,8 +1,8 @@
 import type { PageContext } from 'adminjs';
-import { Action, groupActions, loadReferences } from '../actstream/index.js';
-import { groupView, type GroupView } from './action-view.js';
+import { Action, groupActions, loadReferences } from 'actstream';
+import { groupView, type GroupView } from 'actstream/adminjs';
 import { ACTION_LOG_ID } from './action-log-resource.js';
-import type { Links } from './links.js';
+import type { Links } from 'actstream/adminjs';
 
 /** Groups the dashboard shows at most. */
 export const DASHBOARD_SIZE = 20;

@@ -1,9 +1,9 @@
 import { ACTIONS, type ActionHandler, type ActionResponse, type RecordJSON, type ResourceWithOptions } from 'adminjs';
-import { Follow, labelOfReference, loadObjects, labelOf, registry, type Reference } from '../actstream/index.js';
+import { Follow, labelOfReference, loadObjects, labelOf, registry, type Reference } from 'actstream';
 import type { AdminComponents } from './components/index.js';
 import { createFollow, FOLLOW_FORM_FIELDS, FOLLOW_VERBS, recordFollowChange } from './follow-writes.js';
-import { recordedAsStaff } from './hooks.js';
-import type { Links } from './links.js';
+import { recordedAsStaff } from './recording.js';
+import type { Links } from 'actstream/adminjs';
 
 export const FOLLOW_ID = 'follows';
 

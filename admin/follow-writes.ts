@@ -1,8 +1,8 @@
 import { BaseRecord, type ActionContext, type ActionHandler, type ActionRequest, type ActionResponse } from 'adminjs';
 import type { Model, ModelStatic } from 'sequelize';
-import { action, currentActor, Follow, labelOfReference, registry } from '../actstream/index.js';
+import { action, currentActor, Follow, labelOfReference, registry } from 'actstream';
 import { User } from '../models/index.js';
-import type { AlsoRecord } from './hooks.js';
+import type { AlsoRecord } from 'actstream/adminjs';
 
 /** The verbs of what staff did to a follow: "Sam added follower Ann on Climbers". */
 export const FOLLOW_VERBS = { added: 'added follower', removed: 'removed follower' } as const;

@@ -1,4 +1,4 @@
-import { labelOf, labelOfReference, loadObjects, type Action, type Reference } from '../actstream/index.js';
+import { labelOf, labelOfReference, loadObjects, type Action, type Reference } from 'actstream';
 
 const ROLES = ['actor', 'actionObject', 'target'] as const;
 

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Sequelize } from 'sequelize';
 import supertest from 'supertest';
-import { Action, withoutTracking } from '../actstream/index.js';
+import { Action, withoutTracking } from 'actstream';
 import { COUNT_CAP } from '../admin/action-log-resource.js';
 import { connect } from '../db/connect.js';
 import { migrate } from '../db/migrate.js';

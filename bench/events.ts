@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request, type IncomingMessage } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { action, follow } from '../actstream/index.js';
+import { action, follow } from 'actstream';
 import { createToken } from '../auth/tokens.js';
 import { connect } from '../db/connect.js';
 import { migrate } from '../db/migrate.js';

@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { Action, withoutTracking } from '../actstream/index.js';
+import { Action, withoutTracking } from 'actstream';
 import { connect } from '../db/connect.js';
 import { migrate } from '../db/migrate.js';
 import { Band, Concert, Location, User, initModels } from '../models/index.js';

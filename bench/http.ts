@@ -16,7 +16,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { Model } from 'sequelize';
-import { action, follow } from '../actstream/index.js';
+import { action, follow } from 'actstream';
 import { createToken } from '../auth/tokens.js';
 import { Comment, Group, User } from '../models/index.js';
 import { startServer } from '../scripts/load/server-process.js';

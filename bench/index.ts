@@ -18,7 +18,7 @@ import {
   targetStream,
   userStream,
   type StreamPage,
-} from '../actstream/index.js';
+} from 'actstream';
 import { Band, Comment, Concert, Group, Location, User } from '../models/index.js';
 import { parseArgs } from './args.js';
 import { openBenchDatabase } from './database.js';

@@ -12,7 +12,7 @@ import {
   notifications,
   unreadCount,
   type NotificationItem,
-} from '../actstream/index.js';
+} from 'actstream';
 import { Band, User } from '../models/index.js';
 import { summarise } from './stats.js';
 

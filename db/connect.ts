@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { Sequelize, Transaction, type Options } from 'sequelize';
-import { sqliteDriver } from '../actstream/index.js';
+import { sqliteDriver } from 'actstream';
 import { attachReplicas, replicaSettingsFromEnv, replicationOptions, type ReplicaSettings } from './replicas.js';
 
 interface DatabaseSettings extends Options {

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import type { QueryInterface, Sequelize } from 'sequelize';
 import { DataTypes } from 'sequelize';
 import { SequelizeStorage, Umzug } from 'umzug';
-import { ensureActionPartitions, partitionActionsTable } from '../actstream/index.js';
+import { ensureActionPartitions, partitionActionsTable } from 'actstream';
 import { withMigrationLock } from './migration-lock.js';
 import { readsFromPrimary } from './replicas.js';
 

@@ -1,3 +1,3 @@
 'use strict';
 // actstream's second migration, run like any other (see actstream/migrations/timestamp-index.cjs).
-module.exports = require('../actstream/migrations/timestamp-index.cjs');
+module.exports = require('actstream/migrations/timestamp-index.cjs');

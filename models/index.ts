@@ -1,5 +1,5 @@
 import type { Sequelize } from 'sequelize';
-import { registry, setup, trackModel, type AnyModel } from '../actstream/index.js';
+import { registry, setup, trackModel, type AnyModel } from 'actstream';
 import { ApiToken } from './api-token.js';
 import { Band } from './band.js';
 import { Comment } from './comment.js';

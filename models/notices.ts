@@ -1,5 +1,5 @@
 import type { Model } from 'sequelize';
-import type { RecordedAction, Recipients } from '../actstream/index.js';
+import type { RecordedAction, Recipients } from 'actstream';
 import { Comment } from './comment.js';
 import { Group } from './group.js';
 import { User } from './user.js';

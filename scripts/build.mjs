@@ -5,6 +5,9 @@
 // location holds there too: nunjucks views and the pages' stylesheet, the admin's React components (AdminJS bundles their
 // source), and the .cjs migrations and database settings. dist/data links to data/, so the compiled
 // app uses the same database file and development secret as `node --import tsx server/index.ts`.
+// The actstream workspace package is built first, into actstream/dist/ (its own build: JavaScript
+// and declarations): the compiled app imports it by name, through node_modules/actstream, as an app
+// that installed the package would.
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
@@ -16,23 +19,27 @@ const STAMP = join(DIST, '.built');
 
 /** What the build reads: compiled sources, copied assets, and the settings that shape the output. */
 const SOURCE_DIRS = ['actstream', 'models', 'db', 'server', 'admin', 'scripts', 'config', 'migrations'];
-const SOURCE_FILES = ['tsconfig.json', 'tsconfig.build.json', 'package.json'];
+const SOURCE_FILES = ['tsconfig.json', 'tsconfig.build.json', 'package.json', 'actstream/package.json', 'actstream/tsconfig.build.json'];
 const SOURCE = /\.(ts|tsx|cjs|mjs|njk|css)$/;
 
 /** Files copied as they are, by pattern, under these directories. */
 const ASSETS = [
   ['server', /\.(njk|css)$/],
   ['admin', /\.tsx$/],
-  ['actstream', /\.cjs$/],
   ['migrations', /\.cjs$/],
   ['config', /\.cjs$/],
 ];
+
+/** Build output and installed packages inside the source folders (actstream/dist/) are not sources. */
+const NOT_SOURCE = new Set(['dist', 'node_modules']);
 
 function* files(dir) {
   if (!existsSync(dir)) return;
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);
-    if (entry.isDirectory()) yield* files(path);
+    if (entry.isDirectory()) {
+      if (!NOT_SOURCE.has(entry.name)) yield* files(path);
+    }
     else yield path;
   }
 }
@@ -58,6 +65,7 @@ export function build({ log = console.error } = {}) {
   rmSync(DIST, { recursive: true, force: true });
   const tsc = join(ROOT, 'node_modules', '.bin', 'tsc');
   if (!existsSync(tsc)) throw new Error('dist/ needs building, but TypeScript is not installed: run `npm install` (with dev dependencies), then `npm run build`');
+  execFileSync(process.execPath, [join(ROOT, 'actstream', 'build.mjs')], { cwd: join(ROOT, 'actstream'), stdio: 'inherit' });
   execFileSync(tsc, ['-p', join(ROOT, 'tsconfig.build.json')], { cwd: ROOT, stdio: 'inherit' });
   for (const [dir, pattern] of ASSETS) {
     for (const file of files(join(ROOT, dir))) {

@@ -1,7 +1,7 @@
 // `npm run partition [-- --months-ahead 3]`: turns the actions table on DATABASE_URL (PostgreSQL)
 // into one partitioned by month (once; the table is locked while its rows move: a maintenance
 // window), then makes the months ahead. Setting ACTSTREAM_PARTITIONED=1 does the same at migrate.
-import { ensureActionPartitions, monthPartitions, partitionActionsTable } from '../actstream/index.js';
+import { ensureActionPartitions, monthPartitions, partitionActionsTable } from 'actstream';
 import { parseArgs } from '../bench/args.js';
 import { connect } from '../db/connect.js';
 import { migrate } from '../db/migrate.js';

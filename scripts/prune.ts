@@ -1,6 +1,6 @@
 // `npm run prune -- --older-than 365d [--dry-run] [--batch 1000]`: deletes old actions in batches
 // (and, with written feeds, trims every user's feed items to the newest ACTSTREAM_FEED_KEEP).
-import { pruneActions, trimFeeds } from '../actstream/index.js';
+import { pruneActions, trimFeeds } from 'actstream';
 import { parseArgs } from '../bench/args.js';
 import { connect } from '../db/connect.js';
 import { migrate } from '../db/migrate.js';

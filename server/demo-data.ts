@@ -1,4 +1,4 @@
-import { action, follow, withoutTracking } from '../actstream/index.js';
+import { action, follow, withoutTracking } from 'actstream';
 import { Band, Comment, Concert, followedNotice, Group, Location, User } from '../models/index.js';
 
 /** Fills an empty database with a small world, so a newcomer sees streams at once. Returns false if it had data. */

@@ -1,5 +1,5 @@
 import type { Sequelize } from 'sequelize';
-import { ensureActionPartitions, isActionsTablePartitioned } from '../actstream/index.js';
+import { ensureActionPartitions, isActionsTablePartitioned } from 'actstream';
 import type { Logger } from './logging.js';
 
 const DAY_MS = 86_400_000;

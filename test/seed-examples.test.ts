@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { Action, action, actorStream, anyStream, follow, targetStream, trackModel, userStream } from '../actstream/index.js';
+import { Action, action, actorStream, anyStream, follow, targetStream, trackModel, userStream } from 'actstream';
 import { Band, Comment, Concert, Group, Location, User } from '../models/index.js';
 import { database, resetDatabase } from './helpers/database.js';
 

@@ -1,4 +1,10 @@
-import BetterSqlite3 from 'better-sqlite3';
+import type BetterSqlite3 from 'better-sqlite3';
+import { createRequire } from 'node:module';
+
+// better-sqlite3 is an optional peer dependency of the package: loaded when a connection opens, so an
+// app on PostgreSQL or MySQL imports actstream without having it installed.
+const require = createRequire(import.meta.url);
+const betterSqlite3 = (): typeof BetterSqlite3 => require('better-sqlite3') as typeof BetterSqlite3;
 
 // Sequelize's SQLite dialect talks to node-sqlite3's callback API. This module offers that API on
 // top of better-sqlite3, handed to Sequelize as `dialectModule` (exported from actstream's index):
@@ -165,7 +171,7 @@ export class Database {
     let failure: Error | null = null;
     try {
       // timeout 0: a busy lock is retried asynchronously below, never by blocking the event loop.
-      this.db = new BetterSqlite3(filename, {
+      this.db = new (betterSqlite3())(filename, {
         readonly: (mode & OPEN_READWRITE) === 0,
         fileMustExist: (mode & OPEN_CREATE) === 0,
         timeout: 0,

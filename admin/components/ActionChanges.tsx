@@ -1,7 +1,7 @@
 import React from 'react';
 import type { BasePropertyProps } from 'adminjs';
 import { Badge, Box, Label, Table, TableBody, TableCell, TableHead, TableRow, Text } from '@adminjs/design-system';
-import type { DiffRow } from '../diff.js';
+import type { DiffRow } from 'actstream/adminjs';
 
 // An action's JSON data on its show page: the field changes as a before/after table (private ones
 // marked: the public never sees them), then the raw JSON. The action log's show hook puts

@@ -1,7 +1,7 @@
 import React, { useEffect, useState } from 'react';
 import { ApiClient } from 'adminjs';
 import { Box, H2, Link, Loader, MessageBox, Text } from '@adminjs/design-system';
-import type { GroupView, ReferenceView } from '../action-view.js';
+import type { GroupView, ReferenceView } from 'actstream/adminjs';
 
 // The dashboard: the latest activity across the site, similar actions grouped, as sentences with links.
 

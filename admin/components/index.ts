@@ -1,9 +1,11 @@
 import { fileURLToPath } from 'node:url';
 import { ComponentLoader } from 'adminjs';
 
-/** The admin's own React components, bundled by AdminJS into .adminjs/ (see admin/bundle.ts). */
+/**
+ * The admin's own React components, bundled by AdminJS into .adminjs/ (see admin/bundle.ts); the
+ * actstream feature adds its Activity view to the same loader.
+ */
 export interface AdminComponents {
-  Activity: string;
   Dashboard: string;
   ReferenceLink: string;
   ActionChanges: string;
@@ -18,7 +20,6 @@ function file(name: string): string {
 export function loadComponents(): { componentLoader: ComponentLoader; components: AdminComponents } {
   const componentLoader = new ComponentLoader();
   const components: AdminComponents = {
-    Activity: componentLoader.add('ActstreamActivity', file('Activity')),
     Dashboard: componentLoader.add('ActstreamDashboard', file('Dashboard')),
     ReferenceLink: componentLoader.add('ActstreamReferenceLink', file('ReferenceLink')),
     ActionChanges: componentLoader.add('ActstreamActionChanges', file('ActionChanges')),

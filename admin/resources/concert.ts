@@ -1,7 +1,7 @@
 import type { ResourceWithOptions } from 'adminjs';
-import { action } from '../../actstream/index.js';
+import { action } from 'actstream';
 import { Concert } from '../../models/index.js';
-import type { RecordingOptions } from '../actstream-feature.js';
+import type { RecordingOptions } from 'actstream/adminjs';
 
 export const BOOKED_A_CONCERT = 'booked a concert';
 

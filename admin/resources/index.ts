@@ -1,5 +1,5 @@
 import type { ResourceWithOptions } from 'adminjs';
-import type { ActstreamFeature, RecordingOptions } from '../actstream-feature.js';
+import type { ActstreamFeature, RecordingOptions } from 'actstream/adminjs';
 import { Band, Comment, Group, Location, User } from '../../models/index.js';
 import { SecretFreeResource } from '../sequelize-resource.js';
 import { concertResource } from './concert.js';

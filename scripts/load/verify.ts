@@ -1,5 +1,5 @@
 import { Op } from 'sequelize';
-import { Action, Follow } from '../../actstream/index.js';
+import { Action, Follow } from 'actstream';
 import { Group } from '../../models/index.js';
 import type { Expectations } from './clients.js';
 import type { LoadWorld } from './seed.js';

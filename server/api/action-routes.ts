@@ -1,5 +1,5 @@
 import { Router, type RequestHandler } from 'express';
-import { Action, action as actions, canSee, loadReferences } from '../../actstream/index.js';
+import { Action, action as actions, canSee, loadReferences } from 'actstream';
 import { requireUser, optionalUser } from '../middleware/caller.js';
 import { AS2_TYPE, as2Activity, as2Document } from './activity-streams.js';
 import { forbidden, notFound } from '../shared/errors.js';

@@ -1,6 +1,6 @@
 import { Router, type Request } from 'express';
 import { z } from 'zod';
-import { decodePosition, InvalidCursorError, type LogPosition } from '../../actstream/index.js';
+import { decodeCursor, InvalidCursorError, type LiveCursorFrom } from 'actstream';
 import { tokenOwner } from '../../auth/tokens.js';
 import type { User } from '../../models/index.js';
 import { LiveClient, type AuthCheck } from '../events/sse-client.js';
@@ -13,8 +13,8 @@ import { baseUrl } from '../shared/urls.js';
 
 // Tokens never travel in the URL (logs, history, Referer): a strict query refuses any other parameter.
 export const EventsQuery = z.strictObject({
-  streams: z.string().min(1).max(2000).describe('Comma-separated: user, object:<type>:<id>[:<role>], model:<type>'),
-  lastEventId: z.string().min(1).max(2000).optional().describe('Resume after this event id (the Last-Event-ID header wins)'),
+  streams: z.string().min(1).max(2000).describe('Comma-separated: user, notifications, object:<type>:<id>[:<role>], model:<type>'),
+  lastEventId: z.string().min(1).max(6000).optional().describe('Resume after this event id (the Last-Event-ID header wins)'),
 });
 
 /** How long a browser waits before reconnecting. */
@@ -40,11 +40,11 @@ function authCheck(req: Request, found: Caller): AuthCheck {
     );
 }
 
-function resumeFrom(req: Request, query: z.infer<typeof EventsQuery>): LogPosition | undefined {
+function resumeFrom(req: Request, query: z.infer<typeof EventsQuery>): LiveCursorFrom | undefined {
   const id = req.get('last-event-id') ?? query.lastEventId;
   if (id === undefined) return undefined;
   try {
-    return decodePosition(id);
+    return decodeCursor(id);
   } catch (error) {
     if (error instanceof InvalidCursorError) throw new HttpError(400, 'invalid_cursor', error.message, { parameter: 'lastEventId' });
     throw error;
@@ -53,7 +53,8 @@ function resumeFrom(req: Request, query: z.infer<typeof EventsQuery>): LogPositi
 
 /**
  * GET /events?streams=…: new actions as Server-Sent Events. Everything is checked before the
- * stream opens (a 4xx JSON error otherwise); then `action` events, each with an id to resume from.
+ * stream opens (a 4xx JSON error otherwise); then `action`, `action.deleted`, and for the
+ * notifications stream `notification` and `unread-count` events, each with an id to resume from.
  */
 export function eventRoutes(hub: LiveHub): Router {
   const router = Router();
@@ -72,7 +73,7 @@ export function eventRoutes(hub: LiveHub): Router {
         user,
         owner,
         base: baseUrl(req),
-        position: { high: 0, gaps: [] },
+        position: { actions: { high: 0, gaps: [] }, notifications: { high: 0, gaps: [] }, changes: { high: 0, gaps: [] } },
         authorised: found ? authCheck(req, found) : undefined,
         maxBuffer: hub.limits.maxBuffer,
       });

@@ -1,5 +1,5 @@
 import { Router, type RequestHandler } from 'express';
-import { follow, followers, following, isFollowing, unfollow } from '../../actstream/index.js';
+import { follow, followers, following, isFollowing, unfollow } from 'actstream';
 import { followedNotice, User } from '../../models/index.js';
 import { requireUser } from '../middleware/caller.js';
 import { forbidden } from '../shared/errors.js';

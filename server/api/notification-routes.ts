@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { markItemRead, markRead, notifications, unreadCount } from '../../actstream/index.js';
+import { markItemRead, markRead, notifications, unreadCount } from 'actstream';
 import { requireUser } from '../middleware/caller.js';
 import { AS2_TYPE, as2Activity, as2Collection, as2Group } from './activity-streams.js';
 import { notFound } from '../shared/errors.js';

@@ -1,5 +1,5 @@
 import { Router, type Request, type Response } from 'express';
-import type { GroupedPage, StreamPage, Viewer } from '../../actstream/index.js';
+import type { GroupedPage, StreamPage, Viewer } from 'actstream';
 import { requireUser } from '../middleware/caller.js';
 import { AS2_TYPE, as2Collection, as2Group, as2Page, type PageUrls } from './activity-streams.js';
 import { HttpError } from '../shared/errors.js';

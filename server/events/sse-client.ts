@@ -1,5 +1,5 @@
 import type { Request, Response } from 'express';
-import type { LiveStream, LogPosition } from '../../actstream/index.js';
+import type { LiveCursor, LiveStream } from 'actstream';
 import type { User } from '../../models/index.js';
 
 /** Whether the credentials a stream was opened with still hold (a live session, an unrevoked token). */
@@ -14,7 +14,7 @@ export interface LiveClientOptions {
   /** Prefix of the URLs in events. */
   base: string;
   /** Where the client stands; set when it is attached. */
-  position: LogPosition;
+  position: LiveCursor;
   authorised?: AuthCheck;
   /** The bytes waiting to be written, before a batch, past which the client is dropped. */
   maxBuffer: number;
@@ -36,7 +36,9 @@ export class LiveClient {
   readonly owner: string;
   readonly base: string;
   readonly authorised?: AuthCheck;
-  position: LogPosition;
+  position: LiveCursor;
+  /** The last `unread-count` sent (a notifications stream sends one only when it changed). */
+  unreadSent?: string;
   closed = false;
   private readonly maxBuffer: number;
   private waitingAfterLastBatch = 0;

@@ -1,4 +1,4 @@
-import type { LiveRole, LiveStream } from '../../actstream/index.js';
+import type { LiveRole, LiveStream } from 'actstream';
 import type { User } from '../../models/index.js';
 import { HttpError, unauthorized } from '../shared/errors.js';
 import { findObject, modelOf } from '../shared/objects.js';
@@ -11,14 +11,14 @@ const ROLES: Record<string, LiveRole> = { actor: 'actor', target: 'target', 'act
 const badStream = (stream: string, why: string) =>
   new HttpError(400, 'invalid_stream', `Stream "${stream}": ${why}`, {
     stream,
-    forms: ['user', 'object:<type>:<id>', 'object:<type>:<id>:<actor|target|action-object|any>', 'model:<type>'],
+    forms: ['user', 'notifications', 'object:<type>:<id>', 'object:<type>:<id>:<actor|target|action-object|any>', 'model:<type>'],
   });
 
 /**
  * The streams named in `streams=` (comma-separated): `user` (the caller's feed, their own activity
- * included), `object:<type>:<id>[:<role>]` and `model:<type>` (public streams). Every one is checked
- * before the stream opens: a malformed one is a 400, an unknown type or object a 404, the feed
- * without a login a 401.
+ * included), `notifications` (the caller's), `object:<type>:<id>[:<role>]` and `model:<type>` (public streams). Every one is checked
+ * before the stream opens: a malformed one is a 400, an unknown type or object a 404, the feed or
+ * the notifications without a login a 401.
  */
 export async function parseStreams(text: string, user: User | null): Promise<LiveStream[]> {
   const names = [...new Set(text.split(',').map((name) => name.trim()))];
@@ -37,8 +37,9 @@ export async function parseStreams(text: string, user: User | null): Promise<Liv
       if (!(role in ROLES)) throw badStream(name, `unknown role "${role}"`);
       await findObject(type, id);
       streams.push({ kind: 'object', type, id, role: ROLES[role] });
-    } else if (kind === 'notifications') {
-      throw new HttpError(400, 'unsupported_stream', 'Live notifications are not available yet; read GET /api/notifications', { stream: name });
+    } else if (kind === 'notifications' && parts.length === 0) {
+      if (!user) throw unauthorized();
+      streams.push({ kind: 'notifications', user });
     } else {
       throw badStream(name, 'not a stream this server knows');
     }

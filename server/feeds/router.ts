@@ -1,11 +1,11 @@
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
-import type { StreamPage, Viewer } from '../../actstream/index.js';
+import type { StreamPage, Viewer } from 'actstream';
 import { userForToken } from '../../auth/tokens.js';
 import { asText, errorHandler, HttpError } from '../shared/errors.js';
 import { handler } from '../shared/handler.js';
 import { actionJson } from '../shared/present.js';
-import { labelOf } from '../../actstream/index.js';
+import { labelOf } from 'actstream';
 import { ObjectParams, StreamKind, StreamQuery, TypeParams, UserStreamQuery } from '../shared/schemas.js';
 import { markPrivate } from '../shared/freshness.js';
 import { cachedModelStreamPage, cachedObjectStreamPage, ownFeedPage } from '../shared/stream-source.js';

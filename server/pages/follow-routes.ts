@@ -1,6 +1,6 @@
 import express, { Router, type Request, type RequestHandler } from 'express';
 import { z } from 'zod';
-import { follow, unfollow } from '../../actstream/index.js';
+import { follow, unfollow } from 'actstream';
 import { csrfTokenMatches } from '../../auth/csrf.js';
 import { followedNotice, User } from '../../models/index.js';
 import { optionalUser } from '../middleware/caller.js';

@@ -25,9 +25,18 @@ export const LIVE_SCRIPT = `(function () {
   source.addEventListener('action', function (event) {
     var a = JSON.parse(event.data);
     if (list.querySelector('li[data-action-id="' + a.id + '"]')) return;
-    var item = document.createElement('li');
-    item.setAttribute('data-action-id', String(a.id));
-    item.className = 'live';
+    var li = document.createElement('li');
+    li.setAttribute('data-action-id', String(a.id));
+    li.className = 'live';
+    // The same shape as the server's items: the actor's initials, then the sentence.
+    var avatar = document.createElement('span');
+    avatar.className = 'avatar' + (a.actor.type === 'User' ? '' : ' thing');
+    avatar.setAttribute('aria-hidden', 'true');
+    avatar.setAttribute('data-initials', a.actor.label.split(/\s+/).filter(Boolean).slice(0, 2).map(function (w) { return w[0]; }).join('').toUpperCase());
+    li.appendChild(avatar);
+    var item = document.createElement('div');
+    item.className = 'entry';
+    li.appendChild(item);
     item.appendChild(link(a.actor));
     item.appendChild(document.createTextNode(' '));
     var verb = document.createElement('span');
@@ -38,6 +47,7 @@ export const LIVE_SCRIPT = `(function () {
     if (a.target) { item.appendChild(document.createTextNode(a.actionObject ? ' on ' : ' ')); item.appendChild(link(a.target)); }
     item.appendChild(document.createTextNode(' '));
     var when = document.createElement('a');
+    when.className = 'when';
     when.href = new URL(a.url, location.href).pathname;
     var time = document.createElement('time');
     time.setAttribute('datetime', a.timestamp);
@@ -45,7 +55,7 @@ export const LIVE_SCRIPT = `(function () {
     when.appendChild(time);
     item.appendChild(when);
     if (!a.public) { var tag = document.createElement('span'); tag.className = 'private'; tag.textContent = 'private'; item.appendChild(document.createTextNode(' ')); item.appendChild(tag); }
-    list.insertBefore(item, list.firstChild);
+    list.insertBefore(li, list.firstChild);
     var empty = document.querySelector('[data-live-empty]');
     if (empty) empty.remove();
   });

@@ -19,7 +19,7 @@ import {
   type GroupedPage,
   type StreamPage,
   type Viewer,
-} from '../../actstream/index.js';
+} from 'actstream';
 import { csrfTokenMatches } from '../../auth/csrf.js';
 import { User } from '../../models/index.js';
 import { callers, optionalUser } from '../middleware/caller.js';

@@ -1,5 +1,5 @@
 import type { Model } from 'sequelize';
-import { timesince, type Action, type ActionGroup, type NotificationGroup, type NotificationItem, type Viewer } from '../../actstream/index.js';
+import { timesince, type Action, type ActionGroup, type NotificationGroup, type NotificationItem, type Viewer } from 'actstream';
 import { actionJson, groupJson } from '../shared/present.js';
 import { paths } from '../shared/urls.js';
 

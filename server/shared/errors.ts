@@ -1,7 +1,7 @@
 import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
 import { DatabaseError, ValidationError as SequelizeValidationError } from 'sequelize';
 import { ZodError } from 'zod';
-import { ActstreamArgumentError, InvalidCursorError, NotRegisteredError } from '../../actstream/index.js';
+import { ActstreamArgumentError, InvalidCursorError, NotRegisteredError } from 'actstream';
 import { logServerError } from '../logging.js';
 import { isDatabaseUnavailable, isUnstorableData, RETRY_AFTER_SECONDS, UNAVAILABLE_MESSAGE } from '../../db/errors.js';
 

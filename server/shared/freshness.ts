@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Request, Response } from 'express';
 import type { Model } from 'sequelize';
-import { referenceKey, timesince, versionOf, type Action, type Reference } from '../../actstream/index.js';
+import { referenceKey, timesince, versionOf, type Action, type Reference } from 'actstream';
 import { hasSessionCookie } from '../../auth/sessions.js';
 import { baseUrl } from './urls.js';
 

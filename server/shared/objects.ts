@@ -1,5 +1,5 @@
 import { DataTypes, type Model } from 'sequelize';
-import { loadObjects, referenceKey, registry, type AnyModel } from '../../actstream/index.js';
+import { loadObjects, referenceKey, registry, type AnyModel } from 'actstream';
 import { HttpError, notFound } from './errors.js';
 
 /** The registered model called `type` (a model's name, as actstream stores it); 404 otherwise. */

@@ -8,7 +8,7 @@ import {
   type NotificationGroup,
   type NotificationItem,
   type Viewer,
-} from '../../actstream/index.js';
+} from 'actstream';
 import type { ActionGroupJsonType, ActionJsonType, NotificationGroupJsonType, NotificationJsonType, ObjectRefType } from './schemas.js';
 import { paths } from './urls.js';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MAX_FOLLOW_LIMIT, MAX_LIMIT } from '../../actstream/index.js';
+import { MAX_FOLLOW_LIMIT, MAX_LIMIT } from 'actstream';
 
 // One set of schemas: the routes validate with them and /api/openapi.json is generated from them.
 

@@ -18,7 +18,7 @@ import {
   type StreamPage,
   type StreamSubject,
   type UserStreamOptions,
-} from '../../actstream/index.js';
+} from 'actstream';
 import { notFound } from './errors.js';
 import { answeredNotModified, loadedVersions, markPublic, pageTag, type Representation } from './freshness.js';
 import { findObject, isValidId, modelOf } from './objects.js';

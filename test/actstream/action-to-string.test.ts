@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { action, actorStream } from '../../actstream/index.js';
+import { action, actorStream } from 'actstream';
 import type { Comment, Group, User } from '../../models/index.js';
 import { database, resetDatabase } from '../helpers/database.js';
 import { at, makeComment, makeGroup, makeUser } from './fixtures.js';

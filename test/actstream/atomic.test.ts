@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import type { Sequelize } from 'sequelize';
-import { Action, Follow, action, atomically, follow, isFollowing, trackModel, unfollow, withActor } from '../../actstream/index.js';
+import { Action, Follow, action, atomically, follow, isFollowing, trackModel, unfollow, withActor } from 'actstream';
 import { Group, User } from '../../models/index.js';
 import { database, resetDatabase } from '../helpers/database.js';
 import { FAILURE_KINDS, breakRecording, repairRecording } from '../helpers/recording-failure.js';

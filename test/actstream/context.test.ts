@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { currentActor, withActor, withoutTracking } from '../../actstream/index.js';
+import { currentActor, withActor, withoutTracking } from 'actstream';
 import type { User } from '../../models/index.js';
 import { database, resetDatabase } from '../helpers/database.js';
 import { makeUser } from './fixtures.js';

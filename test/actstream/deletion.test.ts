@@ -12,7 +12,7 @@ import {
   modelStream,
   targetStream,
   userStream,
-} from '../../actstream/index.js';
+} from 'actstream';
 import { Band, Comment, Concert, Group, User } from '../../models/index.js';
 import { database, resetDatabase } from '../helpers/database.js';
 import { at, makeComment, makeConcert, makeGroup, makeUser, verbs } from './fixtures.js';

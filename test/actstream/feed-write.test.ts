@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import type { Sequelize, Transaction } from 'sequelize';
-import { Action, Follow, action, atomically, follow, setup, trackModel, trimFeeds, unfollow, userStream, type StreamPage } from '../../actstream/index.js';
+import { Action, Follow, action, atomically, follow, setup, trackModel, trimFeeds, unfollow, userStream, type StreamPage } from 'actstream';
 import { Group, User } from '../../models/index.js';
 import { database, resetDatabase } from '../helpers/database.js';
 import { at, ids, makeGroup, makeUser, recordQueries } from './fixtures.js';

@@ -1,5 +1,5 @@
 import type { Sequelize } from 'sequelize';
-import type { Action } from '../../actstream/index.js';
+import type { Action } from 'actstream';
 import { Band, Comment, Concert, Group, Location, User } from '../../models/index.js';
 
 // Small factories and probes shared by the actstream tests.

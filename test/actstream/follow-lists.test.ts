@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type { Express } from 'express';
 import request from 'supertest';
-import { Follow, followers, following, type FollowersPage, type FollowingPage, type FollowListOptions } from '../../actstream/index.js';
+import { Follow, followers, following, type FollowersPage, type FollowingPage, type FollowListOptions } from 'actstream';
 import { Group, User } from '../../models/index.js';
 import { createToken } from '../../auth/tokens.js';
 import { createApp } from '../../server/app.js';

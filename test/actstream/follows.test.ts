@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { Action, ActstreamArgumentError, Follow, follow, followers, following, isFollowing, unfollow } from '../../actstream/index.js';
+import { Action, ActstreamArgumentError, Follow, follow, followers, following, isFollowing, unfollow } from 'actstream';
 import { Comment, Group, User } from '../../models/index.js';
 import { database, resetDatabase } from '../helpers/database.js';
 import { makeComment, makeGroup, makeUser } from './fixtures.js';

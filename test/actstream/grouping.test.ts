@@ -14,7 +14,7 @@ import {
   userStream,
   type Action,
   type GroupedPage,
-} from '../../actstream/index.js';
+} from 'actstream';
 import { Group, type Comment, type User } from '../../models/index.js';
 import { database, resetDatabase } from '../helpers/database.js';
 import { at, makeComment, makeGroup, makeUser } from './fixtures.js';

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type ModelStatic } from 'sequelize';
-import { Action } from '../../actstream/index.js';
+import { Action } from 'actstream';
 import { savedInstances } from '../../actstream/instances.js';
 import { actionFromRow, savedAction } from '../../actstream/rows.js';
 import { Band, Comment, Concert, Group, Location, User } from '../../models/index.js';

@@ -17,7 +17,7 @@ import {
   targetStream,
   unfollow,
   userStream,
-} from '../../actstream/index.js';
+} from 'actstream';
 import type { User } from '../../models/index.js';
 import { database, resetDatabase } from '../helpers/database.js';
 import { at, makeUser, verbs } from './fixtures.js';

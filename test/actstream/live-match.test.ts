@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { Action, action, feedFollows, follow, inStream, modelStream, anyStream, userStream, type LiveStream } from '../../actstream/index.js';
+import { Action, action, feedFollows, follow, inStream, modelStream, anyStream, userStream, type LiveStream } from 'actstream';
 import type { User, Group } from '../../models/index.js';
 import { database, resetDatabase } from '../helpers/database.js';
 import { makeGroup, makeUser } from './fixtures.js';

@@ -18,7 +18,7 @@ import {
   type NotificationGroup,
   type NotificationItem,
   type NotificationPage,
-} from '../../actstream/index.js';
+} from 'actstream';
 import { Band, type Comment, type Group, type User } from '../../models/index.js';
 import { database, resetDatabase } from '../helpers/database.js';
 import { at, makeComment, makeGroup, makeUser } from './fixtures.js';

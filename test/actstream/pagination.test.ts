@@ -11,7 +11,7 @@ import {
   type Action,
   type StreamOptions,
   type StreamPage,
-} from '../../actstream/index.js';
+} from 'actstream';
 import { Group, User } from '../../models/index.js';
 import { database, resetDatabase } from '../helpers/database.js';
 import { at, dataStatements, ids, makeGroup, makeUser, recordQueries } from './fixtures.js';

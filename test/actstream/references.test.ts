@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes } from 'sequelize';
-import { action, actorStream, loadObjects, registry } from '../../actstream/index.js';
+import { action, actorStream, loadObjects, registry } from 'actstream';
 import { database, resetDatabase } from '../helpers/database.js';
 import { at } from './fixtures.js';
 

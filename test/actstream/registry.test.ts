@@ -18,7 +18,7 @@ import {
   targetStream,
   unfollow,
   userStream,
-} from '../../actstream/index.js';
+} from 'actstream';
 import { Comment, Group, User } from '../../models/index.js';
 import { database, resetDatabase } from '../helpers/database.js';
 import { makeComment, makeGroup, makeUser } from './fixtures.js';

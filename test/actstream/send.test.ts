@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { BaseError, Op, QueryTypes, type Sequelize } from 'sequelize';
 import { maxRowsPerInsert } from '../../actstream/actions.js';
-import { Action, ActstreamArgumentError, action, actorStream, type SendManyItem } from '../../actstream/index.js';
+import { Action, ActstreamArgumentError, action, actorStream, type SendManyItem } from 'actstream';
 import type { Group, User, Comment } from '../../models/index.js';
 import { database, resetDatabase } from '../helpers/database.js';
 import { countSlowPath } from '../helpers/slow-path.js';

@@ -19,7 +19,7 @@ import {
   type StreamOptions,
   type StreamPage,
   type UserStreamOptions,
-} from '../../actstream/index.js';
+} from 'actstream';
 import { currentBackend } from '../../actstream/settings.js';
 import { random } from '../../bench/stats.js';
 import { Comment, Group, User } from '../../models/index.js';

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { Sequelize, type Transaction } from 'sequelize';
-import { Action, action, actorStream, follow, isFollowing, loadObjects, userStream } from '../../actstream/index.js';
+import { Action, action, actorStream, follow, isFollowing, loadObjects, userStream } from 'actstream';
 import { currentBackend } from '../../actstream/settings.js';
 import type { Group, User } from '../../models/index.js';
 import { database, resetDatabase } from '../helpers/database.js';

@@ -19,7 +19,7 @@ import {
   versionOf,
   userStream,
   type StreamPage,
-} from '../../actstream/index.js';
+} from 'actstream';
 import { Band, Comment, Concert, Group, Location, User } from '../../models/index.js';
 import { database, resetDatabase } from '../helpers/database.js';
 import { at, dataStatements, ids, makeComment, makeConcert, makeGroup, makeUser, recordQueries, verbs } from './fixtures.js';

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { timesince } from '../../actstream/index.js';
+import { timesince } from 'actstream';
 
 // Pure unit tests: the expected strings are Django's timesince for the same two instants.
 

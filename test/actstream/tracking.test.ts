@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import type { Sequelize } from 'sequelize';
-import { Action, ActstreamArgumentError, NotRegisteredError, trackModel, withActor, withoutTracking } from '../../actstream/index.js';
+import { Action, ActstreamArgumentError, NotRegisteredError, trackModel, withActor, withoutTracking } from 'actstream';
 import { Comment, Group, User, hashPassword } from '../../models/index.js';
 import { database, resetDatabase } from '../helpers/database.js';
 import { makeGroup, makeUser } from './fixtures.js';

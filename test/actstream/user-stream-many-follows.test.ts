@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { Action, action, follow, setup, userStream } from '../../actstream/index.js';
+import { Action, action, follow, setup, userStream } from 'actstream';
 import { Group, User } from '../../models/index.js';
 import { database, resetDatabase } from '../helpers/database.js';
 import { at } from './fixtures.js';

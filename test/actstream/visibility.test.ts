@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { action, ActstreamArgumentError, canSee, publicData, privateData, seesPrivate, visibleData, type Action } from '../../actstream/index.js';
+import { action, ActstreamArgumentError, canSee, publicData, privateData, seesPrivate, visibleData, type Action } from 'actstream';
 import type { User } from '../../models/index.js';
 import { database, resetDatabase } from '../helpers/database.js';
 import { makeGroup, makeUser } from './fixtures.js';

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { parse } from 'csv-parse/sync';
 import type { Express } from 'express';
 import supertest from 'supertest';
-import { Action, action, loadReferences, withoutTracking } from '../../actstream/index.js';
+import { Action, action, loadReferences, withoutTracking } from 'actstream';
 import { CSV_COLUMNS } from '../../admin/action-log-csv.js';
 import { actionLogRows } from '../../admin/action-log-query.js';
 import { ReferenceLabels } from '../../admin/reference-labels.js';

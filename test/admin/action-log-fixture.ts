@@ -1,4 +1,4 @@
-import { Action, action, withoutTracking } from '../../actstream/index.js';
+import { Action, action, withoutTracking } from 'actstream';
 import { Band, Concert, Group, Location, User } from '../../models/index.js';
 import { resetDatabase } from '../helpers/database.js';
 import { makeUser } from './helpers.js';

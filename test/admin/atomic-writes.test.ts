@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type { Express } from 'express';
-import { Action, withoutTracking } from '../../actstream/index.js';
-import { NOT_SAVED_MESSAGE } from '../../admin/hooks.js';
+import { Action, withoutTracking } from 'actstream';
+import { NOT_SAVED_MESSAGE } from 'actstream/adminjs';
 import { BOOKED_A_CONCERT } from '../../admin/resources/concert.js';
 import { Concert, Group, User, trackAppModels } from '../../models/index.js';
 import { resetDatabase } from '../helpers/database.js';

@@ -1,8 +1,8 @@
 import { expect } from 'chai';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { Action, withActor, withoutTracking } from '../../actstream/index.js';
-import { NOT_SAVED_MESSAGE } from '../../admin/hooks.js';
+import { Action, withActor, withoutTracking } from 'actstream';
+import { NOT_SAVED_MESSAGE } from 'actstream/adminjs';
 import { Band, Concert, Group, Location, User, trackAppModels } from '../../models/index.js';
 import { ARTIFACTS, listen, openBrowser, type TestBrowser, type TestServer } from '../helpers/browser.js';
 import { resetDatabase } from '../helpers/database.js';

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { Follow, withoutTracking } from '../../actstream/index.js';
+import { Follow, withoutTracking } from 'actstream';
 import { FOLLOW_VERBS } from '../../admin/follow-writes.js';
 import { Group, User, trackAppModels } from '../../models/index.js';
 import { ARTIFACTS, listen, openBrowser, type TestBrowser, type TestServer } from '../helpers/browser.js';

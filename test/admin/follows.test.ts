@@ -1,8 +1,8 @@
 import { expect } from 'chai';
 import type { Express } from 'express';
-import { Follow, follow, withoutTracking } from '../../actstream/index.js';
+import { Follow, follow, withoutTracking } from 'actstream';
 import { FOLLOW_VERBS } from '../../admin/follow-writes.js';
-import { NOT_SAVED_MESSAGE } from '../../admin/hooks.js';
+import { NOT_SAVED_MESSAGE } from 'actstream/adminjs';
 import { Group, User, trackAppModels } from '../../models/index.js';
 import { resetDatabase } from '../helpers/database.js';
 import { FAILURE_KINDS, breakRecording, repairRecording } from '../helpers/recording-failure.js';
@@ -47,7 +47,7 @@ describe('admin: follows made and removed by staff, each recorded', () => {
       { actor: `User ${staff.id}`, verb: FOLLOW_VERBS.added, actionObject: `User ${ann.id}`, target: `Group ${climbers.id}`, data: { flag: '', actorOnly: false } },
     ]);
     // The follow is a real one: the library sees it.
-    const { isFollowing } = await import('../../actstream/index.js');
+    const { isFollowing } = await import('actstream');
     expect(await isFollowing(ann, climbers, { flag: '' })).to.equal(true);
   });
 

@@ -1,9 +1,9 @@
 import { expect } from 'chai';
 import { mergeByTime } from '../../admin/action-log-query.js';
-import { diffRows } from '../../admin/diff.js';
-import { createLinks } from '../../admin/links.js';
-import { coerceNumbers, permittedPayload } from '../../admin/payload.js';
-import { isSuccessfulWrite } from '../../admin/hooks.js';
+import { diffRows } from 'actstream/adminjs';
+import { createLinks } from 'actstream/adminjs';
+import { coerceNumbers, permittedPayload } from 'actstream/adminjs';
+import { isSuccessfulWrite } from 'actstream/adminjs';
 import type { ActionRequest, ActionResponse } from 'adminjs';
 
 describe('admin helpers', () => {

@@ -1,6 +1,6 @@
 import type { Express } from 'express';
 import supertest from 'supertest';
-import { Action, withoutTracking } from '../../actstream/index.js';
+import { Action, withoutTracking } from 'actstream';
 import { Band, Location, User } from '../../models/index.js';
 import { createApp } from '../../server/app.js';
 import { GENEROUS_WRITE_LIMIT, database } from '../helpers/database.js';

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import type { Express } from 'express';
-import { follow, notifications, withoutTracking } from '../../actstream/index.js';
+import { follow, notifications, withoutTracking } from 'actstream';
 import { Group, User, trackAppModels } from '../../models/index.js';
 import { resetDatabase } from '../helpers/database.js';
 import { adminApp, bandAndLocation, loggedIn, makeUser } from './helpers.js';

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import type { Express } from 'express';
-import { Action, action, follow, withoutTracking } from '../../actstream/index.js';
+import { Action, action, follow, withoutTracking } from 'actstream';
 import { Band, Concert, Group, Location, User } from '../../models/index.js';
 import { resetDatabase } from '../helpers/database.js';
 import { adminApp, loggedIn, makeUser } from './helpers.js';

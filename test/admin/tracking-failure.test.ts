@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import type { Model } from 'sequelize';
-import { Action, whenTrackingFails, withActor, withoutTracking } from '../../actstream/index.js';
+import { Action, whenTrackingFails, withActor, withoutTracking } from 'actstream';
 import { Band, User, trackAppModels } from '../../models/index.js';
 import { database, resetDatabase } from '../helpers/database.js';
 import { breakRecording, repairRecording } from '../helpers/recording-failure.js';

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import type { Express } from 'express';
-import { Action, withoutTracking } from '../../actstream/index.js';
+import { Action, withoutTracking } from 'actstream';
 import { Band, Concert, Group, User, trackAppModels } from '../../models/index.js';
 import { resetDatabase } from '../helpers/database.js';
 import { adminApp, allActions, bandAndLocation, loggedIn, makeUser } from './helpers.js';

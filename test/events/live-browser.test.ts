@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import type { Page } from 'playwright-core';
-import { action } from '../../actstream/index.js';
+import { action } from 'actstream';
 import { liveHubOf } from '../../server/events/hub.js';
 import { listen, openBrowser, type TestBrowser, type TestServer } from '../helpers/browser.js';
 import { PASSWORD, seedWorld, testApp, type World } from '../http/fixtures.js';

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { join } from 'node:path';
 import { createToken } from '../../auth/tokens.js';
-import { follow } from '../../actstream/index.js';
+import { follow } from 'actstream';
 import { User } from '../../models/index.js';
 import { startServer, type ServerProcess } from '../../scripts/load/server-process.js';
 import { databaseUrl, resetDatabase } from '../helpers/database.js';

@@ -1,4 +1,4 @@
-import { Action } from '../../actstream/index.js';
+import { Action } from 'actstream';
 import { database } from './database.js';
 
 // Two ways to make writing an action fail, for the "both or neither" tests: a Sequelize hook that

@@ -1,4 +1,4 @@
-import { Action } from '../../actstream/index.js';
+import { Action } from 'actstream';
 
 export interface PathCount<T> {
   result: T;

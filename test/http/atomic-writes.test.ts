@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type { Express } from 'express';
 import request from 'supertest';
-import { Action, Follow, isFollowing } from '../../actstream/index.js';
+import { Action, Follow, isFollowing } from 'actstream';
 import { FAILURE_KINDS, breakRecording, repairRecording } from '../helpers/recording-failure.js';
 import { bearerFor, seedWorld, testApp, type World } from './fixtures.js';
 

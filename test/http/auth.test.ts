@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type { Express } from 'express';
 import request from 'supertest';
-import { Action, Follow } from '../../actstream/index.js';
+import { Action, Follow } from 'actstream';
 import { ApiToken } from '../../models/index.js';
 import { recordQueries } from '../actstream/fixtures.js';
 import { bearerFor, loggedIn, PASSWORD, seedWorld, testApp, type World } from './fixtures.js';

@@ -3,7 +3,7 @@ import type { Express } from 'express';
 import type { Server } from 'node:http';
 import type { Sequelize } from 'sequelize';
 import request from 'supertest';
-import { action, unfollow } from '../../actstream/index.js';
+import { action, unfollow } from 'actstream';
 import { recordQueries, dataStatements } from '../actstream/fixtures.js';
 import { bearerFor, loggedIn, seedWorld, testApp, type World } from './fixtures.js';
 

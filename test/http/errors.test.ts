@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type { Express } from 'express';
 import request from 'supertest';
-import { Action } from '../../actstream/index.js';
+import { Action } from 'actstream';
 import { bearerFor, seedWorld, testApp, type World } from './fixtures.js';
 
 describe('HTTP: request bodies and errors', () => {

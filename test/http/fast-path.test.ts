@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type { Express } from 'express';
 import request from 'supertest';
-import { Action } from '../../actstream/index.js';
+import { Action } from 'actstream';
 import { trackAppModels } from '../../models/index.js';
 import { loggedIn as adminLoggedIn, makeUser } from '../admin/helpers.js';
 import { countSlowPath } from '../helpers/slow-path.js';

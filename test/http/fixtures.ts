@@ -1,7 +1,7 @@
 import type { Express } from 'express';
 import type { Sequelize } from 'sequelize';
 import request from 'supertest';
-import { action, follow } from '../../actstream/index.js';
+import { action, follow } from 'actstream';
 import { Band, Comment, Concert, Group, Location, User } from '../../models/index.js';
 import { createToken } from '../../auth/tokens.js';
 import { createApp } from '../../server/app.js';

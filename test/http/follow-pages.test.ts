@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type { Express } from 'express';
 import request from 'supertest';
-import { Action, Follow, unreadCount } from '../../actstream/index.js';
+import { Action, Follow, unreadCount } from 'actstream';
 import { User } from '../../models/index.js';
 import { createApp } from '../../server/app.js';
 import { clearRateLimits, database } from '../helpers/database.js';

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type { Express } from 'express';
 import request from 'supertest';
-import { action, unreadCount } from '../../actstream/index.js';
+import { action, unreadCount } from 'actstream';
 import { PASSWORD, seedWorld, testApp, type World } from './fixtures.js';
 
 /** The text a reader sees in each `tag` element: tags dropped, whitespace folded, entities decoded. */

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { action, unreadCount } from '../../actstream/index.js';
+import { action, unreadCount } from 'actstream';
 import { ARTIFACTS, listen, openBrowser, type TestBrowser, type TestServer } from '../helpers/browser.js';
 import { PASSWORD, seedWorld, testApp, type World } from './fixtures.js';
 

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type { Express } from 'express';
 import request from 'supertest';
-import { action, follow, markRead, notifications, unreadCount, withActor } from '../../actstream/index.js';
+import { action, follow, markRead, notifications, unreadCount, withActor } from 'actstream';
 import { Comment, Group, trackAppModels, User } from '../../models/index.js';
 import { bearerFor, loggedIn, seedWorld, testApp, type World } from './fixtures.js';
 

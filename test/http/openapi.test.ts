@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import type { Express } from 'express';
 import request from 'supertest';
 import { Ajv2020 } from 'ajv/dist/2020.js';
-import { action } from '../../actstream/index.js';
+import { action } from 'actstream';
 import { bearerFor, loggedIn, PASSWORD, seedWorld, testApp, type World } from './fixtures.js';
 
 type Json = Record<string, unknown>;

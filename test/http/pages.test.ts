@@ -144,7 +144,7 @@ describe('HTTP: public pages', () => {
     });
 
     it('list 50 at a time with a "More" link to the next page, keeping the flag', async () => {
-      const { Follow, follow } = await import('../../actstream/index.js');
+      const { Follow, follow } = await import('actstream');
       const { User } = await import('../../models/index.js');
       const fans = await User.bulkCreate(Array.from({ length: 55 }, (_, i) => ({ name: `Fan ${String(i).padStart(2, '0')}`, email: `fan${i}@example.test` })));
       const t0 = Date.UTC(2026, 0, 1);

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import type { Express } from 'express';
 import type { Model } from 'sequelize';
 import request from 'supertest';
-import { action, registry } from '../../actstream/index.js';
+import { action, registry } from 'actstream';
 import { bearerFor, seedWorld, testApp, userWithPassword, type World } from './fixtures.js';
 
 const SECRETS = ['PRIVATE-MARKER', 'secretly', 'privately'];

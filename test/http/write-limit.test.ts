@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
-import { Action, Follow } from '../../actstream/index.js';
+import { Action, Follow } from 'actstream';
 import { DatabaseRateLimitStore } from '../../auth/rate-limit-store.js';
 import { ApiToken } from '../../models/index.js';
 import { startServer, type ServerProcess } from '../../scripts/load/server-process.js';

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type { Express } from 'express';
 import request from 'supertest';
-import { Action, Follow, isFollowing } from '../../actstream/index.js';
+import { Action, Follow, isFollowing } from 'actstream';
 import { bearerFor, loggedIn, seedWorld, testApp, type World } from './fixtures.js';
 
 describe('HTTP: POST /api/actions and follows', () => {

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Action, registry } from '../../actstream/index.js';
+import { Action, registry } from 'actstream';
 import { trackAppModels } from '../../models/index.js';
 import { testApp } from '../http/fixtures.js';
 import { Crawler, type Fetched } from './crawler.js';

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import supertest from 'supertest';
 import type { Express } from 'express';
-import { action, Action, withActor } from '../../actstream/index.js';
+import { action, Action, withActor } from 'actstream';
 import { createToken } from '../../auth/tokens.js';
 import { Band, Comment, Concert, Group, Location, User } from '../../models/index.js';
 import { resetDatabase } from '../helpers/database.js';

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type { Express } from 'express';
 import request from 'supertest';
-import { Action, Follow } from '../../actstream/index.js';
+import { Action, Follow } from 'actstream';
 import { Group } from '../../models/index.js';
 import { createApp } from '../../server/app.js';
 import { database, clearRateLimits } from '../helpers/database.js';

@@ -1,4 +1,4 @@
-import { Action, Follow } from '../../actstream/index.js';
+import { Action, Follow } from 'actstream';
 import { ApiToken, Band, Group, User } from '../../models/index.js';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type { Express } from 'express';
 import request from 'supertest';
-import { Action } from '../../actstream/index.js';
+import { Action } from 'actstream';
 import { Group } from '../../models/index.js';
 import { loggedIn as adminLoggedIn, makeUser } from '../admin/helpers.js';
 import { bearerFor, seedWorld, testApp, type World } from '../http/fixtures.js';

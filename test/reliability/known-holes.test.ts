@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type { Express } from 'express';
 import request from 'supertest';
-import { Action, Follow, withoutTracking } from '../../actstream/index.js';
+import { Action, Follow, withoutTracking } from 'actstream';
 import { Group, trackAppModels } from '../../models/index.js';
 import { loggedIn as adminLoggedIn, makeUser } from '../admin/helpers.js';
 import { bearerFor, loggedIn, seedWorld, testApp, type World } from '../http/fixtures.js';

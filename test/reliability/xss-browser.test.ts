@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import request from 'supertest';
-import { action, withoutTracking } from '../../actstream/index.js';
+import { action, withoutTracking } from 'actstream';
 import { Band, Concert, Group, Location, User } from '../../models/index.js';
 import { createApp } from '../../server/app.js';
 import { ARTIFACTS, listen, openBrowser, type TestBrowser, type TestServer } from '../helpers/browser.js';

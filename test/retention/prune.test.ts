@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { expect } from 'chai';
-import { Action, action, actorStream, pruneActions } from '../../actstream/index.js';
+import { Action, action, actorStream, pruneActions } from 'actstream';
 import { User } from '../../models/index.js';
 import { parseDuration } from '../../scripts/duration.js';
 import { database, resetDatabase } from '../helpers/database.js';
@@ -31,7 +31,7 @@ describe('retention: pruneActions', () => {
   it('deletes only actions older than the cutoff, in batches', async () => {
     const seen: number[] = [];
     const result = await pruneActions({ olderThan: new Date(Date.now() - 365 * DAY), batchSize: 10, onBatch: (n) => seen.push(n) });
-    expect(result).to.deep.equal({ count: 25, batches: 3, droppedPartitions: [] });
+    expect(result).to.deep.equal({ count: 25, batches: 3, droppedPartitions: [], changes: 0 });
     expect(seen).to.deep.equal([10, 20, 25]);
     const left = await Action.findAll({ order: [['id', 'ASC']] });
     expect(left.map((a) => a.verb)).to.deep.equal(['recent 0', 'recent 1', 'recent 2', 'recent 3', 'recent 4']);
@@ -40,7 +40,7 @@ describe('retention: pruneActions', () => {
 
   it('counts without deleting on a dry run', async () => {
     const result = await pruneActions({ olderThan: new Date(Date.now() - 365 * DAY), dryRun: true });
-    expect(result).to.deep.equal({ count: 25, batches: 0, droppedPartitions: [] });
+    expect(result).to.deep.equal({ count: 25, batches: 0, droppedPartitions: [], changes: 0 });
     expect(await Action.count()).to.equal(30);
   });
 

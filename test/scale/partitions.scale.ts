@@ -17,7 +17,7 @@ import {
   userStream,
   type ActionPartition,
   type StreamPage,
-} from '../../actstream/index.js';
+} from 'actstream';
 import { connect } from '../../db/connect.js';
 import { migrate } from '../../db/migrate.js';
 import { Comment, Group, initModels, User } from '../../models/index.js';

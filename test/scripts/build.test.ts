@@ -33,16 +33,20 @@ describe('npm run build and npm start', function () {
     for (const file of [
       'dist/server/index.js',
       'dist/server/index.js.map',
-      'dist/actstream/index.js',
+      // The actstream package's own build, which the compiled app imports through node_modules/actstream.
+      'actstream/dist/index.js',
+      'actstream/dist/index.d.ts',
+      'actstream/dist/adminjs/index.js',
       'dist/server/pages/views/layout.njk',
       'dist/server/pages/assets/site.css',
       'dist/admin/components/Dashboard.tsx',
       'dist/migrations/20261127000001-actstream.cjs',
-      'dist/actstream/migrations/create-actions-and-follows.cjs',
       'dist/config/database.cjs',
     ]) {
       expect(existsSync(join(ROOT, file)), file).to.equal(true);
     }
+    // No second copy of the library inside the app's build: one registry, one set of models.
+    expect(existsSync(join(ROOT, 'dist/actstream'))).to.equal(false);
     // The compiled app finds the same data/ (SQLite file, development secret) as the sources do.
     expect(statSync(join(ROOT, 'dist/data')).ino).to.equal(statSync(join(ROOT, 'data')).ino);
   });
@@ -91,7 +95,7 @@ describe('npm run build and npm start', function () {
   });
 
   it('reports stack traces of the compiled code at the TypeScript lines', async () => {
-    const script = "import('./dist/actstream/cursor.js').then((m) => { try { m.decodeCursor('!!'); } catch (e) { console.log(e.stack); } })";
+    const script = "import('./actstream/dist/cursor.js').then((m) => { try { m.decodeCursor('!!'); } catch (e) { console.log(e.stack); } })";
     const { stdout } = await run(process.execPath, ['--enable-source-maps', '--input-type=module', '-e', script], { cwd: ROOT });
     expect(stdout).to.match(/InvalidCursorError/);
     expect(stdout).to.match(/at (Module\.)?decodeCursor \(.*\/actstream\/cursor\.ts:\d+:\d+\)/);

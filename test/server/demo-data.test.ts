@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { Action, Follow } from '../../actstream/index.js';
+import { Action, Follow } from 'actstream';
 import { trackAppModels } from '../../models/index.js';
 import { seedDemoData } from '../../server/demo-data.js';
 import { database, resetDatabase } from '../helpers/database.js';

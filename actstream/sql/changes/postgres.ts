@@ -31,6 +31,8 @@ BEGIN PERFORM pg_notify('${CHANNEL}', TG_TABLE_NAME); RETURN NULL; END $$`;
 const TRIGGERS: [table: string, events: string][] = [
   ['actstream_actions', 'INSERT OR DELETE'],
   ['actstream_notifications', 'INSERT'],
+  // Deleted actions and notifications, read-state changes (actstream/change-log.ts).
+  ['actstream_change_log', 'INSERT'],
 ];
 
 async function ensureTriggers(client: PgClient): Promise<void> {

@@ -3,7 +3,7 @@
 // and the bound on prepared statements. Prints one JSON report.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { QueryTypes, type Model, type Sequelize } from 'sequelize';
-import { Action, action, actorStream, anyStream, follow, isFollowing, userStream } from '../../../actstream/index.js';
+import { Action, action, actorStream, anyStream, follow, isFollowing, userStream } from 'actstream';
 import { sqlBackend } from '../../../actstream/sql/index.js';
 import { PREPARED_PER_CONNECTION, preparedCount } from '../../../actstream/sql/postgres.js';
 import { connect } from '../../../db/connect.js';

@@ -1,7 +1,7 @@
 // A library user's minimal app, run in its own process by setup.test.ts: setup() re-binds actstream's
 // models to a new Sequelize, which must not happen inside the shared mocha process.
 import { DataTypes, Model, Sequelize } from 'sequelize';
-import { ActstreamArgumentError, NotSetUpError, action, actorStream, follow, registry, setup, userStream } from '../../../actstream/index.js';
+import { ActstreamArgumentError, NotSetUpError, action, actorStream, follow, registry, setup, userStream } from 'actstream';
 
 class Member extends Model {
   declare id: number;

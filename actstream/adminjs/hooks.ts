@@ -1,10 +1,9 @@
-import { BaseRecord, ForbiddenError, NotFoundError, type ActionContext, type ActionHandler, type ActionRequest, type ActionResponse } from 'adminjs';
+import { BaseRecord, ForbiddenError, NotFoundError, type ActionContext, type ActionHandler, type ActionRequest, type ActionResponse, type CurrentAdmin } from 'adminjs';
 import type { Model, ModelStatic } from 'sequelize';
-import { atomically, withActor } from '../actstream/index.js';
-import { isDatabaseUnavailable, isUnstorableData } from '../db/errors.js';
-import { staffUserOf } from './auth.js';
+import { atomically, withActor } from '../index.js';
+import { currentSettings } from '../settings.js';
 import { coerceNumbers, permittedPayload } from './payload.js';
-import { sequelizeModelOf } from './sequelize-resource.js';
+import { sequelizeModelOf } from './sequelize-model.js';
 
 /**
  * What a resource records besides its model's own tracking, after a successful write and in the
@@ -17,8 +16,31 @@ export type AlsoRecord = (recordId: string, record: BaseRecord) => Promise<void>
 export const NOT_SAVED_MESSAGE =
   'Nothing was saved: the change and its entry in the action log could not be written together. The error was logged; please try again.';
 
-/** The notice for a value the database refused as sent. */
-export const UNSTORABLE_MESSAGE = 'Nothing was saved: the database refused a value as sent (a bad encoding, or a value out of range).';
+/** How the admin's writes are recorded: who acts, and how a write that could not be recorded is answered. */
+export interface Recording {
+  /**
+   * Also recorded after every successful write this wraps, in the same transaction (the feature
+   * passes it to new and edit only).
+   */
+  afterSave?: AlsoRecord;
+  /**
+   * The user who acts for the logged-in admin (an instance of a registered model). Default: the
+   * `userModel` given to setup() with the id of `currentAdmin`; a ForbiddenError when there is none.
+   */
+  actor?: (currentAdmin: CurrentAdmin | undefined) => Promise<Model>;
+  /** Errors to throw on rather than answer with a notice (e.g. a database outage the app answers with a 503). */
+  rethrow?: (error: unknown) => boolean;
+  /** The notice for a write undone by this error; undefined for NOT_SAVED_MESSAGE. */
+  notice?: (error: unknown) => string | undefined;
+}
+
+/** The default actor: the setup's user model, by the session's id. */
+async function userOfSession(currentAdmin: CurrentAdmin | undefined): Promise<Model> {
+  const id = currentAdmin?.id;
+  const user = id ? await currentSettings().userModel.findByPk(String(id)) : null;
+  if (!user) throw new ForbiddenError('Only a logged-in user can change records here.');
+  return user;
+}
 
 /** A POST that the handler answered without validation errors: the record was really written. */
 export function isSuccessfulWrite(request: ActionRequest, response: ActionResponse): boolean {
@@ -57,14 +79,15 @@ function notSaved(request: ActionRequest, context: ActionContext, message = NOT_
 
 /**
  * Wraps one of AdminJS's write handlers so that the write, the actions the models' tracking hooks
- * record for it (with the logged-in staff user as actor, through withActor) and `alsoRecord`'s
- * actions run in one transaction: all of them commit, or none does and the admin gets an error
- * notice. A save that fails validation commits nothing either.
+ * record for it (with the logged-in user as actor, through withActor) and `afterSave`'s actions run
+ * in one transaction: all of them commit, or none does and the admin gets an error notice. A save
+ * that fails validation commits nothing either.
  */
-export function recordedAsStaff(handler: ActionHandler<ActionResponse>, alsoRecord?: AlsoRecord): ActionHandler<ActionResponse> {
+export function recordedAsStaff(handler: ActionHandler<ActionResponse>, recording: Recording = {}): ActionHandler<ActionResponse> {
+  const { afterSave: alsoRecord, actor = userOfSession, rethrow = () => false, notice = () => undefined } = recording;
   return async (request: ActionRequest, response: unknown, context: ActionContext) => {
     if (request.method !== 'post') return handler(request, response, context);
-    const staff = await staffUserOf(context.currentAdmin);
+    const staff = await actor(context.currentAdmin);
     try {
       return await atomically(() =>
         withActor(staff, async () => {
@@ -77,11 +100,11 @@ export function recordedAsStaff(handler: ActionHandler<ActionResponse>, alsoReco
       );
     } catch (error) {
       if (error instanceof NotCommitted) return error.response;
-      // AdminJS answers these itself (a missing record, a forbidden action); the app answers an
-      // unreachable database with a 503 and Retry-After, as everywhere.
-      if (error instanceof NotFoundError || error instanceof ForbiddenError || isDatabaseUnavailable(error)) throw error;
+      // AdminJS answers these itself (a missing record, a forbidden action); the app may answer
+      // others its own way (an unreachable database with a 503 and Retry-After, say).
+      if (error instanceof NotFoundError || error instanceof ForbiddenError || rethrow(error)) throw error;
       logNotSaved(request, context, error);
-      return notSaved(request, context, isUnstorableData(error) ? UNSTORABLE_MESSAGE : NOT_SAVED_MESSAGE);
+      return notSaved(request, context, notice(error) ?? NOT_SAVED_MESSAGE);
     }
   };
 }

@@ -1,6 +1,6 @@
 import { Op, type Model, type WhereOptions } from 'sequelize';
-import { Action, InvalidCursorError, loadReferences, type Reference } from '../actstream/index.js';
-import { mergeByTime, type TimedRow } from './action-log-query.js';
+import { Action, InvalidCursorError, loadReferences, type Reference } from '../index.js';
+import { mergeByTime, type TimedRow } from './merge-by-time.js';
 
 // The Activity view's page: a record's actions in any role, private ones too (staff see everything;
 // actstream's streams are public-only). Each role and value of `public` is one range of a stream

@@ -1,4 +1,4 @@
-import { timesince, visibleData, type Action, type ActionGroup } from '../actstream/index.js';
+import { timesince, visibleData, type Action, type ActionGroup } from '../index.js';
 import { diffRows, type DiffRow } from './diff.js';
 import type { Links } from './links.js';
 
@@ -24,7 +24,8 @@ export interface ActionView {
   target: ReferenceView | null;
   data: Record<string, unknown> | null;
   diff: DiffRow[];
-  href: string;
+  /** The action's page in the admin's action list, when it has one. */
+  href: string | null;
 }
 
 function reference(action: Action, role: 'actor' | 'actionObject' | 'target', label: string | null, links: Links): ReferenceView | null {
@@ -39,7 +40,7 @@ function reference(action: Action, role: 'actor' | 'actionObject' | 'target', la
  * An action whose references are loaded (loadReferences) as a view for the admin: staff see
  * everything, private data included (the diff marks which rows are private).
  */
-export function actionView(action: Action, links: Links, actionLogPath: string, now: Date = new Date()): ActionView {
+export function actionView(action: Action, links: Links, actionLogPath: string | null, now: Date = new Date()): ActionView {
   const data = visibleData(action, 'staff');
   return {
     id: action.id,
@@ -54,7 +55,7 @@ export function actionView(action: Action, links: Links, actionLogPath: string, 
     target: reference(action, 'target', action.targetLabel, links),
     data,
     diff: diffRows(data),
-    href: `${actionLogPath}/records/${action.id}/show`,
+    href: actionLogPath === null ? null : `${actionLogPath}/records/${action.id}/show`,
   };
 }
 

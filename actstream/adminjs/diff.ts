@@ -1,4 +1,4 @@
-import { PRIVATE_KEY } from '../actstream/index.js';
+import { PRIVATE_KEY } from '../index.js';
 
 /** One row of the before/after table of an `updated` action. */
 export interface DiffRow {

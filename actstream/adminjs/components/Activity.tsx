@@ -99,7 +99,7 @@ const Activity: React.FC<ActionProps> = ({ resource, record }) => {
                   ))}
                 </TableCell>
                 <TableCell>
-                  <Link href={action.href}>details</Link>
+                  {action.href && <Link href={action.href}>details</Link>}
                 </TableCell>
               </TableRow>
             ))}
