@@ -1,5 +1,6 @@
 import type { Model, Sequelize, Transaction } from 'sequelize';
 import { ActstreamArgumentError } from './errors.js';
+import { fanOutToFeeds, feedWrites } from './feed.js';
 import { Action, type ActionData } from './models.js';
 import { checkRecipients, deliveryFor, fanOut, hasRecipients, type Delivery, type Recipients } from './notify.js';
 import { referenceOf } from './registry.js';
@@ -184,36 +185,48 @@ export function maxRowsPerInsert(): number {
   return currentBackend().maxRowsPerInsert;
 }
 
-// With `notify`, the action(s) and their notifications are written all or nothing: in the given (or
-// ambient CLS) transaction, through a savepoint, or in a transaction of their own. Everything is
-// checked before the first write. A private action notifies only the users it is about.
+// With `notify`, or with feed 'write' (feed.ts), the action(s), their notifications and their feed
+// items are written all or nothing: in the given (or ambient CLS) transaction, through a savepoint,
+// or in a transaction of their own. Everything is checked before the first write. A private action
+// notifies only the users it is about, and enters nobody's written feed.
 
-/** `action.send`: sendAction, plus the notifications of `notify`. */
+/** Whether the action goes into followers' written feeds (feed 'write', public). See feed.ts. */
+function feeds(options: Omit<SendOptions, 'transaction'>): boolean {
+  return feedWrites() && booleanValue(options.public ?? true);
+}
+
+/** `action.send`: sendAction, plus the notifications of `notify` and the written feeds. */
 async function send(actor: Model, options: SendOptions): Promise<Action> {
   const recipients = options.notify == null ? null : checkRecipients(options.notify);
-  if (recipients === null || !hasRecipients(recipients)) return sendAction(actor, options);
+  const notifying = recipients !== null && hasRecipients(recipients);
+  const feeding = feeds(options);
+  if (!notifying && !feeding) return sendAction(actor, options);
   check(actor, options);
   return allOrNothing(Action.sequelize!, options.transaction, async (transaction) => {
     const sent = await sendAction(actor, { ...options, transaction });
-    await fanOut([deliveryFor(sent, recipients)], transaction, true);
+    if (feeding) await fanOutToFeeds([sent], transaction);
+    if (notifying) await fanOut([deliveryFor(sent, recipients)], transaction, true);
     return sent;
   });
 }
 
-/** `action.sendMany`: sendManyActions, plus the notifications of each item's `notify`. */
+/** `action.sendMany`: sendManyActions, plus the notifications of each item's `notify` and the written feeds. */
 async function sendMany(items: SendManyItem[], options: { transaction?: Transaction | null } = {}): Promise<Action[]> {
   if (!Array.isArray(items)) throw new ActstreamArgumentError('sendMany expects an array of actions');
   const recipients = items.map((item) => (item.notify == null ? null : checkRecipients(item.notify)));
-  if (!recipients.some((r) => r !== null && hasRecipients(r))) return sendManyActions(items, options);
+  const notifying = recipients.some((r) => r !== null && hasRecipients(r));
+  const feeding = items.some((item) => feeds(item));
+  if (!notifying && !feeding) return sendManyActions(items, options);
   items.forEach(({ actor, ...rest }) => check(actor, rest));
   return allOrNothing(Action.sequelize!, options.transaction, async (transaction) => {
     const sent = await sendManyActions(items, { transaction });
+    if (feeding) await fanOutToFeeds(sent, transaction);
     const deliveries: Delivery[] = [];
     sent.forEach((saved, i) => {
       const to = recipients[i];
       if (to !== null && hasRecipients(to)) deliveries.push(deliveryFor(saved, to));
     });
-    await fanOut(deliveries, transaction, true);
+    if (deliveries.length > 0) await fanOut(deliveries, transaction, true);
     return sent;
   });
 }

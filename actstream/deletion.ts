@@ -1,4 +1,5 @@
 import { Op, type DestroyOptions, type Model, type ModelStatic } from 'sequelize';
+import { removeFeedsOfUsers } from './feed.js';
 import { Follow } from './models.js';
 import { removeNotificationsOfUsers } from './notification-cleanup.js';
 import { currentSettings } from './settings.js';
@@ -19,6 +20,7 @@ async function removeFollows(model: ModelStatic<Model>, ids: string[], options: 
   if (currentSettings().userModel === model) {
     await Follow.destroy({ where: { userId: { [Op.in]: ids } }, transaction });
     await removeNotificationsOfUsers(ids, transaction);
+    await removeFeedsOfUsers(ids, transaction);
   }
 }
 

@@ -2,13 +2,14 @@ import { Op, UniqueConstraintError, type Model, type Sequelize, type Transaction
 import { action } from './actions.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { ActstreamArgumentError } from './errors.js';
+import { feedWrites } from './feed.js';
 import { Follow } from './models.js';
 import type { Recipients } from './notify.js';
 import { loadObjects } from './references.js';
 import { referenceOf, registeredModel, type AnyModel, type Reference } from './registry.js';
 import { currentBackend, currentSettings } from './settings.js';
 import { followExists } from './sql/statements.js';
-import { ambientTransaction } from './transactions.js';
+import { allOrNothing, ambientTransaction } from './transactions.js';
 
 export interface FollowOptions {
   /** Follow only what the object does as actor (default), or also what is done to it. */
@@ -116,7 +117,11 @@ export async function follow(user: Model, obj: Model, options: FollowOptions = {
       if (!existing) throw error;
     }
   }
-  if (existing.actorOnly !== actorOnly) await existing.update({ actorOnly }, { transaction: given });
+  if (existing.actorOnly !== actorOnly) {
+    // With written feeds the change also copies or removes feed items (feed.ts hooks): together.
+    if (feedWrites()) await allOrNothing(followsSequelize(), given, (transaction) => existing.update({ actorOnly }, { transaction }));
+    else await existing.update({ actorOnly }, { transaction: given });
+  }
   return existing;
 }
 
@@ -129,7 +134,11 @@ export async function unfollow(user: Model, obj: Model, options: UnfollowOptions
   const it = referenceOf(obj);
   const where = { userId: me.id, contentType: it.type, objectId: it.id, ...flagWhere(options.flag) };
   const given = options.transaction ?? ambientTransaction();
-  if (!options.sendAction) return Follow.destroy({ where, transaction: given });
+  if (!options.sendAction) {
+    // With written feeds the removal also removes feed items (feed.ts hooks): together.
+    if (feedWrites() && !given) return followsSequelize().transaction((transaction) => Follow.destroy({ where, transaction }));
+    return Follow.destroy({ where, transaction: given });
+  }
   const run = (transaction: Transaction) => removeAndRecord(user, obj, where, options.flag, transaction);
   // The caller's transaction already makes both or neither.
   return given ? run(given) : followsSequelize().transaction(run);

@@ -65,6 +65,8 @@ export {
   type Viewer,
   type VisibilityFacts,
 } from './visibility.js';
+export { trimFeeds, rebuildFeed } from './feed.js';
+export type { FeedMode } from './settings.js';
 export { pruneActions, type PruneOptions, type PruneResult } from './retention.js';
 export {
   partitionActionsTable,

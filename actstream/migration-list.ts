@@ -19,6 +19,7 @@ export const MIGRATION_FILES = [
   'create-notifications.cjs',
   'add-follow-list-indexes.cjs',
   'create-change-log.cjs',
+  'create-feed-items.cjs',
 ] as const;
 
 interface CliMigration {

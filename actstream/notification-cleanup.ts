@@ -1,4 +1,5 @@
 import { Op, type DestroyOptions, type Transaction } from 'sequelize';
+import { removeFeedItemsOfActions } from './feed.js';
 import { Action } from './models.js';
 import { ActionNotification, NotificationMarker, NotificationOverride } from './notification-models.js';
 import { deleteOverridesOfActions } from './notification-queries.js';
@@ -15,6 +16,8 @@ const CHUNK = 1000;
 type CleanupOptions = DestroyOptions & { [doomedIds]?: number[] };
 
 export async function removeNotificationsOfActions(actionIds: number[], transaction: Transaction | undefined): Promise<void> {
+  // (And their feed items, where feeds are written.)
+  await removeFeedItemsOfActions(actionIds, transaction);
   if (!ActionNotification.sequelize) return;
   const backend = currentBackend();
   for (let start = 0; start < actionIds.length; start += CHUNK) {

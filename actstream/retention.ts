@@ -1,6 +1,7 @@
 import { Op } from 'sequelize';
 import { ActstreamArgumentError } from './errors.js';
 import { pruneChangeLog } from './change-log.js';
+import { removeFeedItemsBefore } from './feed.js';
 import { Action } from './models.js';
 import { currentSettings } from './settings.js';
 import { dropActionPartitionsBefore, isActionsTablePartitioned } from './sql/partitions.js';
@@ -54,6 +55,8 @@ export async function pruneActions({ olderThan, batchSize = 1000, dryRun = false
     const dropped = await dropActionPartitionsBefore(Action.sequelize!, olderThan);
     count += dropped.count;
     droppedPartitions = dropped.dropped;
+    // Their feed items went with no hook to see them (feed 'write').
+    if (dropped.dropped.length > 0) await removeFeedItemsBefore(olderThan);
     if (dropped.count > 0) onBatch?.(count);
   }
   for (;;) {

@@ -1,10 +1,11 @@
 import type { Model, ModelStatic, Sequelize } from 'sequelize';
 import { ActstreamArgumentError } from './errors.js';
+import { installFeedHooks } from './feed.js';
 import { Action, Follow, defineModels } from './models.js';
 import { defineChangeLogModel, installChangeLog } from './change-log.js';
 import { installNotificationCleanup } from './notification-cleanup.js';
 import { defineNotificationModels } from './notification-models.js';
-import { storeSettings } from './settings.js';
+import { storeSettings, type FeedMode, type FeedSettings } from './settings.js';
 import type { SqlMode } from './sql/index.js';
 import { useTransactionContext } from './transactions.js';
 
@@ -18,6 +19,36 @@ export interface SetupOptions {
    * variable, else 'fast'.
    */
   sql?: SqlMode;
+  /**
+   * The user feed: 'read' (default) reads it from the follows at every page; 'write' copies each
+   * public action into its followers' feeds when it is sent (actstream/feed.ts), so a page is one
+   * index range however many objects the user follows. Needs the create-feed-items migration.
+   * Default: the ACTSTREAM_FEED environment variable, else 'read'.
+   */
+  feed?: FeedMode;
+  /** With feed 'write': items kept per user, the newest (default ACTSTREAM_FEED_KEEP, else 1000). */
+  feedKeep?: number;
+  /** With feed 'write': objects with more follows than this are read at read time (default ACTSTREAM_FEED_HOT_FOLLOWERS, else 10,000). */
+  feedHotFollowers?: number;
+}
+
+/** A whole number from the option, else the environment variable, else the default. */
+function count(name: string, value: number | undefined, variable: string, fallback: number): number {
+  const env = process.env[variable];
+  const given = value !== undefined ? value : env ? Number(env) : fallback;
+  if (!Number.isInteger(given) || given < 1) throw new ActstreamArgumentError(`${value !== undefined ? name : variable} must be a positive integer`);
+  return given;
+}
+
+/** The feed options; each defaults to its environment variable (ACTSTREAM_FEED, …), then to read fan-out. */
+function checkFeed(options: SetupOptions): FeedSettings {
+  const mode = options.feed ?? process.env.ACTSTREAM_FEED ?? 'read';
+  if (mode !== 'read' && mode !== 'write') throw new ActstreamArgumentError(`feed (ACTSTREAM_FEED) must be 'read' or 'write', got ${JSON.stringify(mode)}`);
+  return {
+    mode,
+    keep: count('feedKeep', options.feedKeep, 'ACTSTREAM_FEED_KEEP', 1000),
+    hotFollowers: count('feedHotFollowers', options.feedHotFollowers, 'ACTSTREAM_FEED_HOT_FOLLOWERS', 10_000),
+  };
 }
 
 function checkMode(mode: unknown, source: string): SqlMode {
@@ -39,6 +70,7 @@ export function setup(sequelize: Sequelize, options: SetupOptions): { Action: ty
   if (timezone !== undefined && timezone !== '+00:00') {
     throw new ActstreamArgumentError(`actstream needs Sequelize's default timezone '+00:00', got '${timezone}'`);
   }
+  const feed = checkFeed(options);
   const sql = options.sql !== undefined ? checkMode(options.sql, 'sql') : process.env.ACTSTREAM_SQL ? checkMode(process.env.ACTSTREAM_SQL, 'ACTSTREAM_SQL') : 'fast';
   if (Action.sequelize !== sequelize || Follow.sequelize !== sequelize) {
     defineModels(sequelize);
@@ -46,8 +78,9 @@ export function setup(sequelize: Sequelize, options: SetupOptions): { Action: ty
     defineChangeLogModel(sequelize);
     installNotificationCleanup();
     installChangeLog();
+    installFeedHooks();
   }
   useTransactionContext(sequelize.constructor as typeof Sequelize);
-  storeSettings({ sequelize, userModel: options.userModel, sql });
+  storeSettings({ sequelize, userModel: options.userModel, sql, feed });
   return { Action, Follow };
 }

@@ -9,7 +9,9 @@ import { actionFromRow } from './rows.js';
 import { currentBackend, currentSettings } from './settings.js';
 import { dateFromText } from './sql/datetime.js';
 import type { SqlSession, SqlWriter, Statement } from './sql/index.js';
-import { branchesPage, feedHeads, followedWalk, ownBranch, type Branch, type FeedHead, type FollowedFilter, type PageFilters, type Position } from './sql/statements.js';
+import { feedWrites } from './feed.js';
+import { feedState, itemsPage, type FeedStateRow } from './sql/feed.js';
+import { ROLES, branchesPage, feedHeads, followedWalk, ownBranch, type Branch, type FeedHead, type FollowedFilter, type PageFilters, type Position } from './sql/statements.js';
 export interface StreamOptions {
   /** Page size, 1..100 (default 20). */
   limit?: number;
@@ -221,6 +223,38 @@ function followedFilter(me: { type: string; id: string }, options: UserStreamOpt
 }
 
 /**
+ * The feed page from the user's written items (feed 'write', see feed.ts), merged with the branches
+ * read at read time (followed hot objects; the user's own actions), or null where the items cannot
+ * answer it: options they do not record (verb, followFlag, onlyAfterFollow: the follows' flags and
+ * starts are not copied), or a page that reaches below the user's horizon (where the items stop
+ * being complete) or the end of the feed. Then the caller reads the page from the follows.
+ */
+async function pageFromItems(session: SqlSession, sql: SqlWriter, me: { type: string; id: string }, options: UserStreamOptions, filters: PageFilters, size: number): Promise<Action[] | null> {
+  if (options.verb !== undefined || options.followFlag !== undefined || options.onlyAfterFollow) return null;
+  const state = (await session.select(feedState(sql, me.id))) as unknown as FeedStateRow[];
+  let horizon: Date | undefined;
+  const hot = new Map<string, { type: string; id: string; allRoles: boolean }>();
+  for (const row of state) {
+    if (row.kind === 'h') horizon = timeOf(row.timestamp);
+    else {
+      const key = `${row.type}\0${row.id}`;
+      const allRoles = !Number(row.actorOnly) || Boolean(hot.get(key)?.allRoles);
+      hot.set(key, { type: String(row.type), id: String(row.id), allRoles });
+    }
+  }
+  const branches: Branch[] = [];
+  for (const object of hot.values()) {
+    for (const role of object.allRoles ? ROLES : (['actor'] as const)) branches.push({ equals: [[`${role}Type`, object.type], [`${role}Id`, object.id]] });
+  }
+  if (options.withUserActivity) {
+    for (const role of ['own', 'ownObject'] as const) branches.push(ownBranch(role, { ...me, includePrivate: options.includeOwnPrivate ?? false }));
+  }
+  const since = horizon !== undefined && (filters.since === undefined || filters.since < horizon) ? horizon : filters.since;
+  const rows = await read(session, itemsPage(sql, me.id, branches, { ...filters, since }, size));
+  return rows.length === size ? rows : null;
+}
+
+/**
  * The user's feed: actions by what they follow, plus actions on it (as target or action object)
  * for follows with actorOnly false, plus their own (by them or done to them) with withUserActivity.
  *
@@ -230,6 +264,10 @@ function followedFilter(me: { type: string; id: string }, options: UserStreamOpt
  * the feed is read from the follows: one statement finds each branch's newest action (one index
  * probe per followed object and role) and keeps the branches that can reach the page, then one
  * more reads the page from those branches, at most limit + 1 index entries each.
+ *
+ * With feed 'write' a page is read from the user's feed items first (pageFromItems): one range of
+ * their rows, plus the few branches read at read time; the read from the follows above is then
+ * only for the pages the items cannot answer.
  */
 export async function userStream(user: Model, options: UserStreamOptions = {}): Promise<StreamPage> {
   const { userModel } = currentSettings();
@@ -239,6 +277,10 @@ export async function userStream(user: Model, options: UserStreamOptions = {}): 
   return onePage(options, async (session, sql, limit, filters) => {
     const followed = followedFilter(me, options);
     const size = limit + 1;
+    if (feedWrites()) {
+      const written = await pageFromItems(session, sql, me, options, filters, size);
+      if (written) return finish(session, written, limit, options);
+    }
     const walked = await read(session, followedWalk(sql, followed, filters, size, WALK_PER_ROW * size));
     if (walked.length === size) return finish(session, walked, limit, options);
 

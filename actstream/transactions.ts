@@ -65,7 +65,20 @@ export function ambientTransaction(): Transaction | undefined {
  */
 export function allOrNothing<T>(sequelize: Sequelize, given: Transaction | null | undefined, fn: (transaction: Transaction) => Promise<T>): Promise<T> {
   const parent = given ?? ambientTransaction();
-  return sequelize.transaction(parent ? { transaction: parent } : {}, fn);
+  return sequelize.transaction(parent ? { transaction: outermost(parent) } : {}, fn);
+}
+
+/**
+ * The transaction a savepoint belongs to. Sequelize names a savepoint after its parent's id (which a
+ * savepoint shares with its transaction) and the parent's count of savepoints: a savepoint made
+ * under a savepoint took the name of an earlier one ("…-sp-1"), and rolling back to it undid the
+ * wrong part. Made under the outermost transaction every name is new; the savepoint still nests
+ * (savepoints stack on the connection).
+ */
+function outermost(transaction: Transaction): Transaction {
+  let at = transaction as Transaction & { parent?: Transaction };
+  while (at.parent) at = at.parent as Transaction & { parent?: Transaction };
+  return at;
 }
 
 /**

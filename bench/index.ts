@@ -1,8 +1,9 @@
-// `npm run bench -- --actions 100000 [--json] [--samples 200] [--partitioned] [--load sql]`: the
+// `npm run bench -- --actions 100000 [--json] [--samples 200] [--partitioned] [--load sql] [--feed write]`: the
 // actstream core on a fresh database (a new SQLite file, or DATABASE_URL emptied first) with
 // deterministic data; see README "Benchmarks". PostgreSQL only: --partitioned builds the actions
 // table partitioned by month; --load sql writes the bulk of the actions with INSERT … SELECT FROM
-// generate_series in the server (for 10M rows), instead of sendMany from here.
+// generate_series in the server (for 10M rows), instead of sendMany from here. --feed write: the
+// user feeds written on send (actstream/feed.ts) instead of read from the follows.
 import { performance } from 'node:perf_hooks';
 import type { CreationAttributes, Model, ModelStatic, Sequelize } from 'sequelize';
 import {
@@ -13,6 +14,7 @@ import {
   anyStream,
   follow,
   modelStream,
+  setup,
   targetStream,
   userStream,
   type StreamPage,
@@ -35,6 +37,7 @@ const PARTITIONED = args.has('partitioned');
 const SQL_LOAD = args.get('load') === 'sql';
 // Rows one INSERT … SELECT of the SQL load writes.
 const SQL_CHUNK = 500_000;
+const FEED = args.get('feed') === 'write' ? 'write' : 'read';
 
 const log = (message: string) => {
   if (!JSON_OUTPUT) console.error(message);
@@ -121,10 +124,11 @@ async function sqlLoad(sequelize: Sequelize, start: number, users: Model[], grou
 
 async function main(): Promise<void> {
   const { sequelize, close } = await openBenchDatabase({ logging: () => void queries++ });
+  setup(sequelize, { userModel: User, feed: FEED });
   if ((PARTITIONED || SQL_LOAD) && sequelize.getDialect() !== 'postgres') throw new Error('--partitioned and --load sql need PostgreSQL (DATABASE_URL)');
   const rand = random(42);
   const pick = <T>(list: T[]): T => list[Math.floor(rand() * list.length)];
-  log(`database: ${sequelize.getDialect()}, ${ACTIONS} actions`);
+  log(`database: ${sequelize.getDialect()}, ${ACTIONS} actions, feed ${FEED}`);
 
   const users = await bulkInsert(User, Array.from({ length: 250 }, (_, i) => ({ email: `user${i}@bench.example`, name: `User ${i}` })));
   const groups = await bulkInsert(Group, Array.from({ length: 100 }, (_, i) => ({ name: `Group ${i}` })));
@@ -173,11 +177,13 @@ async function main(): Promise<void> {
   if (!SQL_LOAD) log(`loaded ${ACTIONS} actions (${Math.round(sendManyPerS)}/s with sendMany of ${BATCH})`);
 
   // 5 users each follow 60 users and 40 groups, actorOnly alternating.
+  const followStart = performance.now();
   const followers = users.slice(0, 5);
   for (const [n, user] of followers.entries()) {
     const objects: Model[] = [...users.slice(5 + n * 10, 65 + n * 10), ...groups.slice(n * 10, 40 + n * 10)];
     for (const [k, obj] of objects.entries()) await follow(user, obj, { actorOnly: k % 2 === 0, sendAction: false });
   }
+  const followMs = (performance.now() - followStart) / (followers.length * 100);
   if (sequelize.getDialect() === 'sqlite') await sequelize.query('ANALYZE');
   // VACUUM too, as autovacuum would have by now: index-only scans need the visibility map.
   if (sequelize.getDialect() === 'postgres') await sequelize.query('VACUUM ANALYZE');
@@ -225,12 +231,24 @@ async function main(): Promise<void> {
     }
   });
   const transactionRate = inTransaction / ((performance.now() - t0) / 1000);
+  // sendMany once the follows exist (with --feed write each action is copied to its followers).
+  const followedBatches = 10;
+  t0 = performance.now();
+  for (let b = 0; b < followedBatches; b++) {
+    await action.sendMany(Array.from({ length: BATCH }, () => ({ actor: pick(users) as Model, verb: 'posted', actionObject: pick(comments) as Model, target: pick(groups) as Model })));
+  }
+  const followedSendMany = (followedBatches * BATCH) / ((performance.now() - t0) / 1000);
+  const [[{ n: feedItems }]] = (await sequelize.query('SELECT COUNT(*) AS n FROM actstream_feed_items')) as [{ n: number }[], unknown];
 
-  const total = ACTIONS + quiet.length * 2 + oneByOne + inTransaction;
+  const total = ACTIONS + quiet.length * 2 + oneByOne + inTransaction + followedBatches * BATCH;
   const result = {
     actions: ACTIONS,
     database: sequelize.getDialect(),
     partitioned: PARTITIONED,
+    feed: FEED,
+    feed_items: Number(feedItems),
+    follow_ms: Number(followMs.toFixed(2)),
+    send_many_followed_per_s: Math.round(followedSendMany),
     load: { how: SQL_LOAD ? 'INSERT … SELECT generate_series' : `sendMany of ${BATCH}`, seconds: Math.round(loadSeconds) },
     send_per_s: { autocommit: Math.round(autocommit), transaction: Math.round(transactionRate) },
     send_many_per_s: SQL_LOAD ? null : Math.round(sendManyPerS),
@@ -245,9 +263,10 @@ async function main(): Promise<void> {
     console.log(JSON.stringify(result));
     return;
   }
-  console.log(`\nactstream bench: ${result.actions} actions on ${result.database}`);
+  console.log(`\nactstream bench: ${result.actions} actions on ${result.database}, feed ${result.feed}`);
   console.log(`send, one by one:   ${result.send_per_s.autocommit}/s autocommit, ${result.send_per_s.transaction}/s in a transaction`);
-  console.log(`sendMany:           ${result.send_many_per_s}/s`);
+  console.log(`sendMany:           ${result.send_many_per_s}/s (load), ${result.send_many_followed_per_s}/s once followed`);
+  console.log(`follow:             ${result.follow_ms} ms each; ${result.feed_items} feed items`);
   console.log(`bytes per action:   ${result.bytes_per_action}`);
   console.log(`\n${'stream (page of 20)'.padEnd(22)}${'median ms'.padStart(10)}${'p95 ms'.padStart(10)}${'queries'.padStart(9)}${'pages'.padStart(7)}`);
   for (const [name, figures] of Object.entries(streams)) {

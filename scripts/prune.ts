@@ -1,5 +1,6 @@
-// `npm run prune -- --older-than 365d [--dry-run] [--batch 1000]`: deletes old actions in batches.
-import { pruneActions } from 'actstream';
+// `npm run prune -- --older-than 365d [--dry-run] [--batch 1000]`: deletes old actions in batches
+// (and, with written feeds, trims every user's feed items to the newest ACTSTREAM_FEED_KEEP).
+import { pruneActions, trimFeeds } from 'actstream';
 import { parseArgs } from '../bench/args.js';
 import { connect } from '../db/connect.js';
 import { migrate } from '../db/migrate.js';
@@ -36,4 +37,9 @@ console.log(
     : `Deleted ${count} actions older than ${cutoff.toISOString()} in ${batches} batches` +
         (droppedPartitions.length ? ` and ${droppedPartitions.length} dropped partitions (${droppedPartitions.join(', ')}).` : '.'),
 );
+// With ACTSTREAM_FEED=write: each user's written feed back to the newest ACTSTREAM_FEED_KEEP items.
+if (!dryRun) {
+  const trimmed = await trimFeeds();
+  if (trimmed > 0) console.log(`Trimmed the feed items of ${trimmed} users.`);
+}
 await sequelize.close();

@@ -77,7 +77,7 @@ export interface FollowedFilter {
  * databases, so every statement below is written front to back: a value is added when the text
  * that holds its placeholder is, in the order the text reads.
  */
-class Writer {
+export class Writer {
   readonly values: unknown[] = [];
 
   constructor(private readonly sql: SqlWriter) {}
@@ -106,6 +106,10 @@ class Writer {
     return this.sql.limit(this.values, count);
   }
 
+  oneOf(column: string, keys: readonly string[]): string {
+    return this.sql.oneOf(this.values, column, keys);
+  }
+
   get true(): string {
     return this.sql.true;
   }
@@ -127,9 +131,9 @@ class Writer {
   }
 
   /** Conditions of the filters on `alias`, to AND together. */
-  filters(alias: string, filters: PageFilters): string[] {
+  filters(alias: string, filters: PageFilters, idColumn = 'id'): string[] {
     const timestamp = this.column(alias, 'timestamp');
-    const id = this.column(alias, 'id');
+    const id = this.column(alias, idColumn);
     const conditions: string[] = [];
     if (filters.verb !== undefined) conditions.push(`${this.column(alias, 'verb')} = ${this.value(filters.verb)}`);
     if (filters.since) conditions.push(`${timestamp} >= ${this.time(filters.since)}`);
@@ -156,7 +160,7 @@ class Writer {
   }
 }
 
-const and = (conditions: string[]) => (conditions.length ? conditions.join(' AND ') : '1 = 1');
+export const and = (conditions: string[]) => (conditions.length ? conditions.join(' AND ') : '1 = 1');
 
 /**
  * The newest `size` actions of the branches. One branch is one index range read; several take the
@@ -190,7 +194,7 @@ export function branchesPage(sql: SqlWriter, branches: Branch[], filters: PageFi
 }
 
 /** SQL: the action's `role` object is followed by the user (under the flag; since before the action). */
-function followedAs(w: Writer, role: Role, followed: FollowedFilter): string {
+export function followedAs(w: Writer, role: Role, followed: FollowedFilter): string {
   const conditions = [
     `f.${w.name('userId')} = ${w.value(followed.userId)}`,
     `f.${w.name('contentType')} = ${w.column('a', `${role}Type`)}`,

@@ -14,6 +14,7 @@ import {
   modelStream,
   objectVersions,
   referenceKey,
+  setup,
   targetStream,
   versionOf,
   userStream,
@@ -223,234 +224,246 @@ describe('streams', () => {
     });
   });
 
-  describe('userStream', () => {
-    beforeEach(async () => {
-      await action.send(bob, { verb: 'bob acted', timestamp: at(1) });
-      await action.send(cat, { verb: 'cat joined climbers', target: climbers, timestamp: at(2) });
-      await action.send(cat, { verb: 'cat liked comment', actionObject: comment, timestamp: at(3) });
-      await action.send(climbers, { verb: 'climbers acted', timestamp: at(4) });
-      await action.send(ann, { verb: 'ann acted', timestamp: at(5) });
-      await action.send(cat, { verb: 'cat acted', timestamp: at(6) });
-      await action.send(ann, { verb: 'ann private', public: false, timestamp: at(7) });
+  // The feed read from the follows (default) and from the written feed items (feed.ts): alike.
+  for (const feed of ['read', 'write'] as const) {
+    describe(`feed ${feed}`, () => {
+      before(() => {
+        setup(sequelize, { userModel: User, feed });
+      });
+      after(() => {
+        setup(sequelize, { userModel: User });
+      });
+
+    describe('userStream', () => {
+      beforeEach(async () => {
+        await action.send(bob, { verb: 'bob acted', timestamp: at(1) });
+        await action.send(cat, { verb: 'cat joined climbers', target: climbers, timestamp: at(2) });
+        await action.send(cat, { verb: 'cat liked comment', actionObject: comment, timestamp: at(3) });
+        await action.send(climbers, { verb: 'climbers acted', timestamp: at(4) });
+        await action.send(ann, { verb: 'ann acted', timestamp: at(5) });
+        await action.send(cat, { verb: 'cat acted', timestamp: at(6) });
+        await action.send(ann, { verb: 'ann private', public: false, timestamp: at(7) });
+      });
+
+      it('refuses an object that is not of the user model', async () => {
+        await follow(ann, bob, { sendAction: false });
+        // A group whose id is Ann's must not read Ann's feed.
+        const sameId = await Group.create({ id: ann.id, name: 'Same id as Ann' });
+        const error = await rejection(userStream(sameId as unknown as User));
+        expect(error).to.be.instanceOf(ActstreamArgumentError);
+        expect((error as Error).message).to.contain('User');
+      });
+
+      it('is empty without follows', async () => {
+        const page = await userStream(ann);
+        expect(page.actions).to.deep.equal([]);
+        expect(page.next).to.equal(null);
+      });
+
+      it('shows what followed actors did (actorOnly), not what was done to them', async () => {
+        await follow(ann, bob, { sendAction: false });
+        await follow(ann, climbers, { sendAction: false });
+        expect(verbs((await userStream(ann)).actions)).to.deep.equal(['climbers acted', 'bob acted']);
+      });
+
+      it('with actorOnly false also shows actions with the object as target or action object', async () => {
+        await follow(ann, climbers, { actorOnly: false, sendAction: false });
+        await follow(ann, comment, { actorOnly: false, sendAction: false });
+        expect(verbs((await userStream(ann)).actions)).to.deep.equal(['climbers acted', 'cat liked comment', 'cat joined climbers']);
+      });
+
+      it("adds the user's own public actions with withUserActivity", async () => {
+        await follow(ann, bob, { sendAction: false });
+        expect(verbs((await userStream(ann, { withUserActivity: true })).actions)).to.deep.equal(['ann acted', 'bob acted']);
+        expect(verbs((await userStream(ann, { withUserActivity: false })).actions)).to.deep.equal(['bob acted']);
+        // Without follows, withUserActivity still shows one's own actions.
+        expect(verbs((await userStream(cat, { withUserActivity: true })).actions)).to.deep.equal(['cat acted', 'cat liked comment', 'cat joined climbers']);
+      });
+
+      it('counts follows with any flag, or only those of followFlag', async () => {
+        await follow(ann, bob, { flag: 'liking', sendAction: false });
+        await follow(ann, cat, { sendAction: false });
+        expect(verbs((await userStream(ann)).actions)).to.deep.equal(['cat acted', 'cat liked comment', 'cat joined climbers', 'bob acted']);
+        expect(verbs((await userStream(ann, { followFlag: 'liking' })).actions)).to.deep.equal(['bob acted']);
+        expect(verbs((await userStream(ann, { followFlag: '' })).actions)).to.deep.equal(['cat acted', 'cat liked comment', 'cat joined climbers']);
+        expect(verbs((await userStream(ann, { followFlag: 'watching' })).actions)).to.deep.equal([]);
+      });
+
+      it('shows each action once when several follows bring it in', async () => {
+        await follow(ann, cat, { sendAction: false });
+        await follow(ann, cat, { flag: 'liking', sendAction: false });
+        await follow(ann, climbers, { actorOnly: false, sendAction: false });
+        await follow(ann, comment, { actorOnly: false, sendAction: false });
+        expect(verbs((await userStream(ann, { withUserActivity: true })).actions)).to.deep.equal([
+          'cat acted',
+          'ann acted',
+          'climbers acted',
+          'cat liked comment',
+          'cat joined climbers',
+        ]);
+      });
+
+      it('with onlyAfterFollow keeps actions at or after the follow started', async () => {
+        const f = await follow(ann, cat, { sendAction: false });
+        f.started = at(3);
+        await f.save();
+        const g = await follow(ann, bob, { sendAction: false });
+        g.started = at(1);
+        await g.save();
+        expect(verbs((await userStream(ann, { onlyAfterFollow: true })).actions)).to.deep.equal(['cat acted', 'cat liked comment', 'bob acted']);
+        expect(verbs((await userStream(ann)).actions)).to.deep.equal(['cat acted', 'cat liked comment', 'cat joined climbers', 'bob acted']);
+        await action.send(bob, { verb: 'bob again', timestamp: at(8) });
+        expect(verbs((await userStream(ann, { onlyAfterFollow: true, since: at(4) })).actions)).to.deep.equal(['bob again', 'cat acted']);
+        expect(verbs((await userStream(ann, { onlyAfterFollow: true, verb: 'bob acted' })).actions)).to.deep.equal(['bob acted']);
+      });
+
+      it('applies verb, since and until', async () => {
+        await follow(ann, cat, { sendAction: false });
+        await follow(ann, bob, { sendAction: false });
+        expect(verbs((await userStream(ann, { verb: 'bob acted' })).actions)).to.deep.equal(['bob acted']);
+        expect(verbs((await userStream(ann, { since: at(3), until: at(5) })).actions)).to.deep.equal(['cat liked comment']);
+      });
+
+      it('shows actions by followed objects of another model', async () => {
+        const concert = await makeConcert('The Band', 'Hall');
+        const band = (await Band.findByPk(concert.bandId))!;
+        const location = (await Location.findByPk(concert.locationId))!;
+        await action.send(band, { verb: 'booked a concert', actionObject: concert, target: location, timestamp: at(9) });
+        await follow(ann, band, { sendAction: false });
+        const { actions } = await userStream(ann);
+        expect(verbs(actions)).to.deep.equal(['booked a concert']);
+        expect(String(actions[0].actor)).to.equal('The Band');
+        expect(String(actions[0].target)).to.equal('Hall, Lyon');
+        expect(String(actions[0].actionObject)).to.equal('The Band live');
+      });
     });
 
-    it('refuses an object that is not of the user model', async () => {
-      await follow(ann, bob, { sendAction: false });
-      // A group whose id is Ann's must not read Ann's feed.
-      const sameId = await Group.create({ id: ann.id, name: 'Same id as Ann' });
-      const error = await rejection(userStream(sameId as unknown as User));
-      expect(error).to.be.instanceOf(ActstreamArgumentError);
-      expect((error as Error).message).to.contain('User');
+    describe('transactions', () => {
+      it('reads inside a transaction what it wrote, and the rollback removes it', async () => {
+        await follow(ann, bob, { sendAction: false });
+        await sequelize
+          .transaction(async (transaction) => {
+            await action.send(bob, { verb: 'uncommitted', target: climbers, transaction });
+            for (const read of [
+              () => actorStream(bob, { transaction }),
+              () => targetStream(climbers, { transaction }),
+              () => anyStream(climbers, { transaction }),
+              () => modelStream(Group, { transaction }),
+              () => userStream(ann, { transaction }),
+            ]) {
+              const { actions } = await read();
+              expect(verbs(actions)).to.deep.equal(['uncommitted']);
+              expect(actions[0].target).to.be.instanceOf(Group);
+            }
+            throw new Error('abort');
+          })
+          .catch(() => undefined);
+        expect((await actorStream(bob)).actions).to.deep.equal([]);
+      });
     });
 
-    it('is empty without follows', async () => {
-      const page = await userStream(ann);
-      expect(page.actions).to.deep.equal([]);
-      expect(page.next).to.equal(null);
-    });
+    describe('queries per page', () => {
+      it('loads references with one query per referenced model, not per action', async () => {
+        const users = [ann, bob, cat];
+        const groups = [climbers, runners];
+        const comments = [comment, await makeComment('two', climbers), await makeComment('three', runners)];
+        await action.sendMany(
+          Array.from({ length: 30 }, (_, i) => ({
+            actor: users[i % 3],
+            verb: 'created comment',
+            actionObject: comments[i % 3],
+            target: groups[i % 2],
+            timestamp: at(i),
+          })),
+        );
+        await follow(ann, bob, { sendAction: false });
+        await follow(ann, cat, { sendAction: false });
+        await follow(ann, climbers, { actorOnly: false, sendAction: false });
 
-    it('shows what followed actors did (actorOnly), not what was done to them', async () => {
-      await follow(ann, bob, { sendAction: false });
-      await follow(ann, climbers, { sendAction: false });
-      expect(verbs((await userStream(ann)).actions)).to.deep.equal(['climbers acted', 'bob acted']);
-    });
-
-    it('with actorOnly false also shows actions with the object as target or action object', async () => {
-      await follow(ann, climbers, { actorOnly: false, sendAction: false });
-      await follow(ann, comment, { actorOnly: false, sendAction: false });
-      expect(verbs((await userStream(ann)).actions)).to.deep.equal(['climbers acted', 'cat liked comment', 'cat joined climbers']);
-    });
-
-    it("adds the user's own public actions with withUserActivity", async () => {
-      await follow(ann, bob, { sendAction: false });
-      expect(verbs((await userStream(ann, { withUserActivity: true })).actions)).to.deep.equal(['ann acted', 'bob acted']);
-      expect(verbs((await userStream(ann, { withUserActivity: false })).actions)).to.deep.equal(['bob acted']);
-      // Without follows, withUserActivity still shows one's own actions.
-      expect(verbs((await userStream(cat, { withUserActivity: true })).actions)).to.deep.equal(['cat acted', 'cat liked comment', 'cat joined climbers']);
-    });
-
-    it('counts follows with any flag, or only those of followFlag', async () => {
-      await follow(ann, bob, { flag: 'liking', sendAction: false });
-      await follow(ann, cat, { sendAction: false });
-      expect(verbs((await userStream(ann)).actions)).to.deep.equal(['cat acted', 'cat liked comment', 'cat joined climbers', 'bob acted']);
-      expect(verbs((await userStream(ann, { followFlag: 'liking' })).actions)).to.deep.equal(['bob acted']);
-      expect(verbs((await userStream(ann, { followFlag: '' })).actions)).to.deep.equal(['cat acted', 'cat liked comment', 'cat joined climbers']);
-      expect(verbs((await userStream(ann, { followFlag: 'watching' })).actions)).to.deep.equal([]);
-    });
-
-    it('shows each action once when several follows bring it in', async () => {
-      await follow(ann, cat, { sendAction: false });
-      await follow(ann, cat, { flag: 'liking', sendAction: false });
-      await follow(ann, climbers, { actorOnly: false, sendAction: false });
-      await follow(ann, comment, { actorOnly: false, sendAction: false });
-      expect(verbs((await userStream(ann, { withUserActivity: true })).actions)).to.deep.equal([
-        'cat acted',
-        'ann acted',
-        'climbers acted',
-        'cat liked comment',
-        'cat joined climbers',
-      ]);
-    });
-
-    it('with onlyAfterFollow keeps actions at or after the follow started', async () => {
-      const f = await follow(ann, cat, { sendAction: false });
-      f.started = at(3);
-      await f.save();
-      const g = await follow(ann, bob, { sendAction: false });
-      g.started = at(1);
-      await g.save();
-      expect(verbs((await userStream(ann, { onlyAfterFollow: true })).actions)).to.deep.equal(['cat acted', 'cat liked comment', 'bob acted']);
-      expect(verbs((await userStream(ann)).actions)).to.deep.equal(['cat acted', 'cat liked comment', 'cat joined climbers', 'bob acted']);
-      await action.send(bob, { verb: 'bob again', timestamp: at(8) });
-      expect(verbs((await userStream(ann, { onlyAfterFollow: true, since: at(4) })).actions)).to.deep.equal(['bob again', 'cat acted']);
-      expect(verbs((await userStream(ann, { onlyAfterFollow: true, verb: 'bob acted' })).actions)).to.deep.equal(['bob acted']);
-    });
-
-    it('applies verb, since and until', async () => {
-      await follow(ann, cat, { sendAction: false });
-      await follow(ann, bob, { sendAction: false });
-      expect(verbs((await userStream(ann, { verb: 'bob acted' })).actions)).to.deep.equal(['bob acted']);
-      expect(verbs((await userStream(ann, { since: at(3), until: at(5) })).actions)).to.deep.equal(['cat liked comment']);
-    });
-
-    it('shows actions by followed objects of another model', async () => {
-      const concert = await makeConcert('The Band', 'Hall');
-      const band = (await Band.findByPk(concert.bandId))!;
-      const location = (await Location.findByPk(concert.locationId))!;
-      await action.send(band, { verb: 'booked a concert', actionObject: concert, target: location, timestamp: at(9) });
-      await follow(ann, band, { sendAction: false });
-      const { actions } = await userStream(ann);
-      expect(verbs(actions)).to.deep.equal(['booked a concert']);
-      expect(String(actions[0].actor)).to.equal('The Band');
-      expect(String(actions[0].target)).to.equal('Hall, Lyon');
-      expect(String(actions[0].actionObject)).to.equal('The Band live');
-    });
-  });
-
-  describe('transactions', () => {
-    it('reads inside a transaction what it wrote, and the rollback removes it', async () => {
-      await follow(ann, bob, { sendAction: false });
-      await sequelize
-        .transaction(async (transaction) => {
-          await action.send(bob, { verb: 'uncommitted', target: climbers, transaction });
-          for (const read of [
-            () => actorStream(bob, { transaction }),
-            () => targetStream(climbers, { transaction }),
-            () => anyStream(climbers, { transaction }),
-            () => modelStream(Group, { transaction }),
-            () => userStream(ann, { transaction }),
-          ]) {
-            const { actions } = await read();
-            expect(verbs(actions)).to.deep.equal(['uncommitted']);
-            expect(actions[0].target).to.be.instanceOf(Group);
+        // 3 referenced models (User, Comment, Group): at most 1 + 3 statements for a page of 20.
+        const cases: [string, () => Promise<StreamPage>, number][] = [
+          ['actor', () => actorStream(ann), 4],
+          ['target', () => targetStream(climbers), 4],
+          ['actionObject', () => actionObjectStream(comment), 4],
+          ['any', () => anyStream(climbers), 4],
+          ['model', () => modelStream(Group), 4],
+          // The feed first reads the user's follows: one statement more.
+          ['user', () => userStream(ann, { withUserActivity: true }), 5],
+        ];
+        for (const [name, read, most] of cases) {
+          const { result, queries } = await recordQueries(sequelize, read);
+          expect(result.actions.length, name).to.be.greaterThan(5);
+          for (const a of result.actions) {
+            expect(a.actor, name).to.be.instanceOf(User);
+            expect(a.actionObject, name).to.be.instanceOf(Comment);
+            expect(a.target, name).to.be.instanceOf(Group);
           }
-          throw new Error('abort');
-        })
-        .catch(() => undefined);
-      expect((await actorStream(bob)).actions).to.deep.equal([]);
-    });
-  });
-
-  describe('queries per page', () => {
-    it('loads references with one query per referenced model, not per action', async () => {
-      const users = [ann, bob, cat];
-      const groups = [climbers, runners];
-      const comments = [comment, await makeComment('two', climbers), await makeComment('three', runners)];
-      await action.sendMany(
-        Array.from({ length: 30 }, (_, i) => ({
-          actor: users[i % 3],
-          verb: 'created comment',
-          actionObject: comments[i % 3],
-          target: groups[i % 2],
-          timestamp: at(i),
-        })),
-      );
-      await follow(ann, bob, { sendAction: false });
-      await follow(ann, cat, { sendAction: false });
-      await follow(ann, climbers, { actorOnly: false, sendAction: false });
-
-      // 3 referenced models (User, Comment, Group): at most 1 + 3 statements for a page of 20.
-      const cases: [string, () => Promise<StreamPage>, number][] = [
-        ['actor', () => actorStream(ann), 4],
-        ['target', () => targetStream(climbers), 4],
-        ['actionObject', () => actionObjectStream(comment), 4],
-        ['any', () => anyStream(climbers), 4],
-        ['model', () => modelStream(Group), 4],
-        // The feed first reads the user's follows: one statement more.
-        ['user', () => userStream(ann, { withUserActivity: true }), 5],
-      ];
-      for (const [name, read, most] of cases) {
-        const { result, queries } = await recordQueries(sequelize, read);
-        expect(result.actions.length, name).to.be.greaterThan(5);
-        for (const a of result.actions) {
-          expect(a.actor, name).to.be.instanceOf(User);
-          expect(a.actionObject, name).to.be.instanceOf(Comment);
-          expect(a.target, name).to.be.instanceOf(Group);
+          expect(dataStatements(queries).length, `${name}: ${queries.join('\n')}`).to.be.at.most(most);
         }
-        expect(dataStatements(queries).length, `${name}: ${queries.join('\n')}`).to.be.at.most(most);
-      }
-    });
+      });
 
-    it('sends one statement for a page of actions with no references beyond the actor', async () => {
-      await action.send(ann, { verb: 'alone' });
-      const { queries } = await recordQueries(sequelize, () => actorStream(ann));
-      expect(dataStatements(queries)).to.have.length(2);
-      const empty = await recordQueries(sequelize, () => modelStream(Concert));
-      expect(dataStatements(empty.queries)).to.have.length(1);
-    });
+      it('sends one statement for a page of actions with no references beyond the actor', async () => {
+        await action.send(ann, { verb: 'alone' });
+        const { queries } = await recordQueries(sequelize, () => actorStream(ann));
+        expect(dataStatements(queries)).to.have.length(2);
+        const empty = await recordQueries(sequelize, () => modelStream(Concert));
+        expect(dataStatements(empty.queries)).to.have.length(1);
+      });
 
-    it('does not read again an object the caller passes as loaded (the stream\'s own)', async () => {
-      await action.send(ann, { verb: 'alone' });
-      const { result, queries } = await recordQueries(sequelize, () => actorStream(ann, { loaded: [ann] }));
-      expect(dataStatements(queries), queries.join('\n')).to.have.length(1);
-      expect(result.actions[0].actor).to.equal(ann);
-    });
+      it('does not read again an object the caller passes as loaded (the stream\'s own)', async () => {
+        await action.send(ann, { verb: 'alone' });
+        const { result, queries } = await recordQueries(sequelize, () => actorStream(ann, { loaded: [ann] }));
+        expect(dataStatements(queries), queries.join('\n')).to.have.length(1);
+        expect(result.actions[0].actor).to.equal(ann);
+      });
 
-    it('reads a stream from a reference alone, and leaves the objects unloaded when asked', async () => {
-      await action.send(ann, { verb: 'alone', target: climbers });
-      const byInstance = await actorStream(ann);
-      const byReference = await actorStream({ type: 'User', id: String(ann.id) });
-      expect(ids(byReference.actions)).to.deep.equal(ids(byInstance.actions));
-      expect((byReference.actions[0].target as Group).name).to.equal('Climbers');
-      const { result, queries } = await recordQueries(sequelize, () => actorStream({ type: 'User', id: String(ann.id) }, { references: false }));
-      expect(dataStatements(queries)).to.have.length(1);
-      expect(result.actions[0].actor).to.equal(undefined);
-      expect(await actorStream({ type: 'Nope', id: '1' }).catch((error: unknown) => error)).to.be.instanceOf(NotRegisteredError);
-    });
+      it('reads a stream from a reference alone, and leaves the objects unloaded when asked', async () => {
+        await action.send(ann, { verb: 'alone', target: climbers });
+        const byInstance = await actorStream(ann);
+        const byReference = await actorStream({ type: 'User', id: String(ann.id) });
+        expect(ids(byReference.actions)).to.deep.equal(ids(byInstance.actions));
+        expect((byReference.actions[0].target as Group).name).to.equal('Climbers');
+        const { result, queries } = await recordQueries(sequelize, () => actorStream({ type: 'User', id: String(ann.id) }, { references: false }));
+        expect(dataStatements(queries)).to.have.length(1);
+        expect(result.actions[0].actor).to.equal(undefined);
+        expect(await actorStream({ type: 'Nope', id: '1' }).catch((error: unknown) => error)).to.be.instanceOf(NotRegisteredError);
+      });
 
-    it('reads only what a label and a link need of declared models: never an email or a password hash', async () => {
-      await ann.update({ passwordHash: 'scrypt$secret-hash' });
-      await action.send(ann, { verb: 'thanked', actionObject: bob, target: climbers });
-      const { result, queries } = await recordQueries(sequelize, () => actorStream(ann));
-      const userReads = dataStatements(queries).filter((sql) => /FROM\s+\W?users\b/i.test(sql));
-      expect(userReads, queries.join('\n')).to.have.length(1);
-      expect(userReads[0]).to.match(/\bname\b/);
-      expect(userReads[0]).not.to.match(/passwordHash|email|isStaff/);
-      const thanked = result.actions[0];
-      expect(String(thanked.actor)).to.equal('Ann');
-      expect(thanked.actor!.get('passwordHash')).to.equal(undefined);
-      expect(thanked.actor!.get('email')).to.equal(undefined);
-      expect(String(thanked.target)).to.equal('Climbers');
-    });
+      it('reads only what a label and a link need of declared models: never an email or a password hash', async () => {
+        await ann.update({ passwordHash: 'scrypt$secret-hash' });
+        await action.send(ann, { verb: 'thanked', actionObject: bob, target: climbers });
+        const { result, queries } = await recordQueries(sequelize, () => actorStream(ann));
+        const userReads = dataStatements(queries).filter((sql) => /FROM\s+\W?users\b/i.test(sql));
+        expect(userReads, queries.join('\n')).to.have.length(1);
+        expect(userReads[0]).to.match(/\bname\b/);
+        expect(userReads[0]).not.to.match(/passwordHash|email|isStaff/);
+        const thanked = result.actions[0];
+        expect(String(thanked.actor)).to.equal('Ann');
+        expect(thanked.actor!.get('passwordHash')).to.equal(undefined);
+        expect(thanked.actor!.get('email')).to.equal(undefined);
+        expect(String(thanked.target)).to.equal('Climbers');
+      });
 
-    it('tells a page\'s objects\' versions without reading them: a rename or a deletion changes them', async () => {
-      await action.send(ann, { verb: 'joined', target: climbers });
-      const refs = [
-        { type: 'User', id: String(ann.id) },
-        { type: 'Group', id: String(climbers.id) },
-      ];
-      const { result: before, queries } = await recordQueries(sequelize, () => objectVersions(refs));
-      expect(dataStatements(queries)).to.have.length(2);
-      for (const sql of dataStatements(queries)) expect(sql).not.to.match(/\bname\b|passwordHash|email/);
-      const page = await actorStream(ann);
-      expect(versionOf(page.actions[0].target!)).to.equal(before.get(referenceKey('Group', String(climbers.id))));
-      await new Promise((resolve) => setTimeout(resolve, 5));
-      await climbers.update({ name: 'Climbers United' });
-      const after = await objectVersions(refs);
-      expect(after.get(referenceKey('Group', String(climbers.id)))).not.to.equal(before.get(referenceKey('Group', String(climbers.id))));
-      expect(after.get(referenceKey('User', String(ann.id)))).to.equal(before.get(referenceKey('User', String(ann.id))));
-      await Group.destroy({ where: { id: climbers.id } });
-      expect((await objectVersions(refs)).get(referenceKey('Group', String(climbers.id)))).to.equal(null);
+      it('tells a page\'s objects\' versions without reading them: a rename or a deletion changes them', async () => {
+        await action.send(ann, { verb: 'joined', target: climbers });
+        const refs = [
+          { type: 'User', id: String(ann.id) },
+          { type: 'Group', id: String(climbers.id) },
+        ];
+        const { result: before, queries } = await recordQueries(sequelize, () => objectVersions(refs));
+        expect(dataStatements(queries)).to.have.length(2);
+        for (const sql of dataStatements(queries)) expect(sql).not.to.match(/\bname\b|passwordHash|email/);
+        const page = await actorStream(ann);
+        expect(versionOf(page.actions[0].target!)).to.equal(before.get(referenceKey('Group', String(climbers.id))));
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        await climbers.update({ name: 'Climbers United' });
+        const after = await objectVersions(refs);
+        expect(after.get(referenceKey('Group', String(climbers.id)))).not.to.equal(before.get(referenceKey('Group', String(climbers.id))));
+        expect(after.get(referenceKey('User', String(ann.id)))).to.equal(before.get(referenceKey('User', String(ann.id))));
+        await Group.destroy({ where: { id: climbers.id } });
+        expect((await objectVersions(refs)).get(referenceKey('Group', String(climbers.id)))).to.equal(null);
+      });
     });
-  });
+    });
+  }
 });

@@ -40,7 +40,7 @@ export async function databaseUrl(): Promise<string> {
 
 // Children before parents, so foreign keys never object.
 const TABLES = [
-  'rate_limits', 'api_tokens', 'actstream_change_log', 'actstream_notification_overrides', 'actstream_notification_markers', 'actstream_notifications',
+  'rate_limits', 'api_tokens', 'actstream_change_log', 'actstream_feed_items', 'actstream_feed_horizons', 'actstream_feed_hot_objects', 'actstream_notification_overrides', 'actstream_notification_markers', 'actstream_notifications',
   'actstream_actions', 'actstream_follows', 'concerts', 'comments', 'locations', 'bands', 'groups', 'users',
 ];
 

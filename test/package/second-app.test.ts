@@ -105,6 +105,7 @@ describe('actstream installed into another app', function () {
       'actstream/create-notifications.cjs',
       'actstream/add-follow-list-indexes.cjs',
       'actstream/create-change-log.cjs',
+      'actstream/create-feed-items.cjs',
       'host/0001-members-and-notes',
     ]);
     const { tables } = await inspect(join(dir, 'app.sqlite'));
@@ -167,6 +168,7 @@ describe('actstream installed into another app', function () {
     const cli = join(ROOT, 'node_modules', '.bin', 'sequelize-cli');
     const { stdout } = await run(cli, ['db:migrate'], { cwd: join(APP, 'cli'), env: { ...process.env, DATABASE_FILE: file } });
     expect(stdout).to.match(/0005-actstream-create-change-log: migrated/);
+    expect(stdout).to.match(/0006-actstream-create-feed-items: migrated/);
     const { tables, meta } = await inspect(file);
     expect(tables).to.include.members(['actstream_actions', 'actstream_follows', 'actstream_notifications', 'actstream_notification_markers', 'actstream_change_log']);
     expect(meta).to.deep.equal([
@@ -175,6 +177,7 @@ describe('actstream installed into another app', function () {
       '0003-actstream-create-notifications.cjs',
       '0004-actstream-add-follow-list-indexes.cjs',
       '0005-actstream-create-change-log.cjs',
+      '0006-actstream-create-feed-items.cjs',
     ]);
   });
 });
