@@ -3,7 +3,7 @@ import type { NewAction, Row, SqlBackend, SqlSession, SqlWriter, Statement } fro
 import { logStatement, onConnection, quotedTable, sequelizeError, transactionOf } from './connection.js';
 import { utcDateTime } from './datetime.js';
 import { readObjects } from './objects.js';
-import { ACTIONS_TABLE } from './statements.js';
+import { ACTIONS_TABLE, INSERT_COLUMNS } from './statements.js';
 
 // MySQL and MariaDB through mysql2, on the connections Sequelize's pool hands out. Values are
 // escaped into the SQL text and sent with the text protocol: measured faster here than mysql2's
@@ -17,19 +17,6 @@ interface MysqlConnection {
 
 const ER_DEADLOCK = 1213;
 
-const INSERT_COLUMNS = [
-  'actorType',
-  'actorId',
-  'verb',
-  'description',
-  'targetType',
-  'targetId',
-  'actionObjectType',
-  'actionObjectId',
-  'timestamp',
-  'public',
-  'data',
-] as const;
 
 class MysqlWriter implements SqlWriter {
   readonly true = '1';

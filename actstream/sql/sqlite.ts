@@ -4,25 +4,12 @@ import { logStatement, onConnection, quotedTable, sequelizeError } from './conne
 import { dateFromText, utcDateTime } from './datetime.js';
 import { readObjects, type ColumnReader } from './objects.js';
 import { Database, type RunResult } from './sqlite-driver.js';
-import { ACTIONS_TABLE } from './statements.js';
+import { ACTIONS_TABLE, INSERT_COLUMNS } from './statements.js';
 
 // SQLite through actstream's own driver (sqlite-driver.ts, better-sqlite3 behind node-sqlite3's
 // API): statements prepared once per connection and run in the connection's queue, on the
 // connection Sequelize hands out (a transaction's own connection, else its shared one).
 
-const INSERT_COLUMNS = [
-  'actorType',
-  'actorId',
-  'verb',
-  'description',
-  'targetType',
-  'targetId',
-  'actionObjectType',
-  'actionObjectId',
-  'timestamp',
-  'public',
-  'data',
-] as const;
 
 /** Sequelize writes a DATE on SQLite as this text, and SQLite compares the text. */
 const storedTime = (date: Date) => `${utcDateTime(date)} +00:00`;

@@ -25,6 +25,9 @@ export const ACTION_COLUMNS = [
   'data',
 ] as const;
 
+/** The columns an INSERT of actions writes, in the order the backends bind them (all but the id). */
+export const INSERT_COLUMNS = ACTION_COLUMNS.slice(1) as readonly Exclude<(typeof ACTION_COLUMNS)[number], 'id'>[];
+
 export type Role = 'actor' | 'target' | 'actionObject';
 export const ROLES: readonly Role[] = ['actor', 'target', 'actionObject'];
 
